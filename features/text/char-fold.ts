@@ -1,0 +1,197 @@
+import { confusablePrototype } from './confusables.ts';
+
+/** Why a code point was changed; each bit is one kind of evasion the obfuscation score counts. */
+export const Flag = {
+  zeroWidth: 1,
+  confusable: 2,
+  compat: 4,
+  diacritic: 8,
+  leet: 16,
+  separator: 32,
+  repeat: 64,
+  /** Non-Latin letter folded to a Latin look-alike; counted only if the word proves it a disguise. */
+  confusableCandidate: 128,
+  /** A letter of another script (folded or not): used to tell foreign text from disguise. */
+  foreign: 256,
+  /** An upper-case letter in the input (acronyms such as `U.S.A` are not disguise). */
+  upper: 512,
+} as const;
+
+/** Every flag that counts towards the obfuscation score. */
+export const COUNTED_FLAGS =
+  Flag.zeroWidth |
+  Flag.confusable |
+  Flag.compat |
+  Flag.diacritic |
+  Flag.leet |
+  Flag.separator |
+  Flag.repeat;
+
+/** One code point of the input, folded: `out` may be empty (removed) or several characters. */
+export interface FoldedUnit {
+  out: string;
+  flags: number;
+}
+
+const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
+const MARK = /\p{M}/u;
+const MARKS = /\p{M}/gu;
+const LETTER = /\p{L}/u;
+const LATIN = /\p{Script=Latin}/u;
+const MODIFIER_LETTER = /\p{Lm}/u;
+const ALNUM = /[\p{L}\p{N}]/u;
+
+/**
+ * Latin letters of everyday European spelling that TR39 would map oddly (`œ` is not `oe` there,
+ * `ß` has no prototype): folded for comparison and never counted as obfuscation.
+ */
+const EVERYDAY: Readonly<Record<string, string>> = {
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  ł: 'l',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ı: 'i',
+  ŀ: 'l',
+  ĸ: 'k',
+};
+
+/**
+ * Diacritics of written European languages (grave … caron, dot below, horn, cedilla, ogonek):
+ * stripped for comparison but not suspicious. Others (overlays, strike-through, zalgo stacks) are.
+ */
+function isCommonMark(cp: number): boolean {
+  return (
+    (cp >= 0x300 && cp <= 0x30c) || cp === 0x31b || cp === 0x323 || cp === 0x327 || cp === 0x328
+  );
+}
+
+function unusualMarks(marks: string): boolean {
+  let count = 0;
+  for (const m of marks) {
+    count += 1;
+    if (!isCommonMark(m.codePointAt(0) ?? 0)) return true;
+  }
+  // Vietnamese stacks two marks; three or more is zalgo-style noise.
+  return count >= 3;
+}
+
+function isAsciiAlnum(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39);
+}
+
+/** Ordinal indicators and modifier letters (`1º`, `2ᵉ`) are typography, not disguise. */
+function isTypographic(ch: string): boolean {
+  return ch === 'ª' || ch === 'º' || MODIFIER_LETTER.test(ch);
+}
+
+/**
+ * Folds one non-ASCII character of the canonical decomposition (diacritics already split off).
+ * TR39 is consulted before compatibility decomposition, as its skeleton algorithm does: NFKD
+ * would turn some look-alikes into letters that have none (Greek lunate `ϲ` → final `ς`).
+ */
+function foldChar(ch: string, state: { flags: number }): string {
+  const everyday = EVERYDAY[ch.toLowerCase()];
+  if (everyday !== undefined) return everyday;
+  if (!LETTER.test(ch)) {
+    const compat = ch.normalize('NFKD').replace(MARKS, '');
+    return compat === ch ? ch : compat.toLowerCase();
+  }
+  const latin = LATIN.test(ch);
+  const prototype = confusablePrototype(ch);
+  if (prototype !== undefined) {
+    // A Latin look-alike from outside everyday spelling (IPA `ɑ`, full-width `ｐ`) is a disguise by
+    // itself; a Cyrillic or Greek one only inside a word that mixes scripts (decided per word).
+    if (!isTypographic(ch)) state.flags |= latin ? Flag.confusable : Flag.confusableCandidate;
+    if (!latin) state.flags |= Flag.foreign;
+    return prototype;
+  }
+  const compat = ch.normalize('NFKD').replace(MARKS, '');
+  if (compat !== ch && compat !== '') {
+    // Mathematical and other compatibility letters (`𝐩`) are disguises; `2ᵉ`, `1º` are not.
+    if (!isTypographic(ch) && LETTER.test(compat)) state.flags |= Flag.compat;
+    let out = '';
+    for (const c of compat) out += c.charCodeAt(0) < 0x80 ? c.toLowerCase() : foldChar(c, state);
+    return out;
+  }
+  if (!latin) state.flags |= Flag.foreign;
+  return ch.toLowerCase();
+}
+
+function foldNonAscii(cp: string, previous: string | undefined): FoldedUnit {
+  if (MARK.test(cp)) {
+    // A stand-alone combining mark (text typed in NFD, or zalgo): removed; suspicious only when
+    // unusual or stacked onto a letter that already carries one.
+    const stacked = previous !== undefined && MARK.test(previous);
+    const suspicious = !isCommonMark(cp.codePointAt(0) ?? 0) || stacked;
+    return { out: '', flags: suspicious ? Flag.diacritic : 0 };
+  }
+  const decomposed = cp.normalize('NFD');
+  const base = decomposed.replace(MARKS, '');
+  const marks = decomposed.length === base.length ? '' : decomposed.replace(/\P{M}/gu, '');
+  const state = { flags: marks !== '' && unusualMarks(marks) ? Flag.diacritic : 0 };
+  let out = '';
+  for (const ch of base) out += ch.charCodeAt(0) < 0x80 ? ch.toLowerCase() : foldChar(ch, state);
+  return { out, flags: state.flags };
+}
+
+/**
+ * Folds each code point: canonical decomposition with diacritics stripped, TR39 confusables for
+ * non-ASCII letters, NFKC compatibility mapping (per character, as NFKD, since diacritics are
+ * stripped anyway), case folding, and removal of default-ignorable (zero-width) code points.
+ */
+export function foldCodePoints(text: string): FoldedUnit[] {
+  const cps = Array.from(text);
+  const units: FoldedUnit[] = new Array<FoldedUnit>(cps.length);
+  for (let i = 0; i < cps.length; i += 1) {
+    const cp = cps[i] ?? '';
+    const code = cp.charCodeAt(0);
+    if (code < 0x80) {
+      const upper = code >= 0x41 && code <= 0x5a;
+      units[i] = upper
+        ? { out: String.fromCharCode(code + 32), flags: Flag.upper }
+        : { out: cp, flags: 0 };
+    } else if (code === 0xb5) {
+      // The micro sign (`10 µm`) is honest; NFKC would turn it into Greek mu, a look-alike of m.
+      units[i] = { out: 'u', flags: 0 };
+    } else if (IGNORABLE.test(cp)) {
+      units[i] = { out: '', flags: 0 };
+    } else {
+      units[i] = foldNonAscii(cp, cps[i - 1]);
+    }
+  }
+  flagHiddenIgnorables(cps, units);
+  return units;
+}
+
+/**
+ * A zero-width character counts as obfuscation only inside a word (between two letters or
+ * digits): after an emoji (`❤️`, ZWJ sequences) it is ordinary encoding.
+ */
+function flagHiddenIgnorables(cps: string[], units: FoldedUnit[]): void {
+  for (let i = 0; i < cps.length; i += 1) {
+    const cp = cps[i] ?? '';
+    if (cp.charCodeAt(0) < 0x80 || !IGNORABLE.test(cp)) continue;
+    let before = i - 1;
+    while (before >= 0 && IGNORABLE.test(cps[before] ?? '')) before -= 1;
+    let after = i + 1;
+    while (after < cps.length && IGNORABLE.test(cps[after] ?? '')) after += 1;
+    const prev = units[before]?.out ?? '';
+    const next = units[after]?.out ?? '';
+    if (isWordChar(prev.slice(-1)) && isWordChar(next.slice(0, 1))) {
+      const unit = units[i];
+      if (unit !== undefined) unit.flags |= Flag.zeroWidth;
+    }
+  }
+}
+
+/** True for a letter or digit (after folding). */
+export function isWordChar(ch: string): boolean {
+  if (ch === '') return false;
+  const code = ch.charCodeAt(0);
+  if (code < 0x80) return isAsciiAlnum(code);
+  return ALNUM.test(ch);
+}

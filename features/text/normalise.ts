@@ -1,0 +1,120 @@
+import { VigieError } from '../../streams/errors.ts';
+import { COUNTED_FLAGS, Flag, foldCodePoints } from './char-fold.ts';
+import { foldLeetSymbols, joinSeparatedLetters, splitWords, toStream } from './char-stream.ts';
+import { collapseRepeats, foldLeetDigits, resolveConfusables } from './word-fold.ts';
+import { comparisonToken, isElision } from './tokenise.ts';
+
+/** Counts of input code points changed by each normalisation step: evidence for reviewers. */
+export interface ObfuscationSignals {
+  zeroWidth: number;
+  confusable: number;
+  compat: number;
+  diacritic: number;
+  leet: number;
+  separator: number;
+  repeat: number;
+}
+
+export interface NormalisedText {
+  original: string;
+  /** Folded words (lower case, no diacritics, look-alikes and leet undone) joined by spaces. */
+  normalised: string;
+  /** Comparison tokens: stop words and elisions dropped, plurals and doubled letters folded. */
+  tokens: string[];
+  /**
+   * Share (0..1) of the text's letters, digits and removed hidden characters that normalisation
+   * had to undo as evasion. Honest text, French accents and prices included, scores 0.
+   */
+  obfuscation: number;
+  signals: ObfuscationSignals;
+}
+
+const DIGIT_RUNS = /\d+|\D+/g;
+
+/**
+ * Tokens of one folded word. Letters and digits are split (`55cm` ≡ `55 cm`, `s21` → `s 21`)
+ * once leet is folded, so a size glued to its unit still matches; stop words only whole.
+ */
+function pushTokens(word: string, tokens: string[]): void {
+  const token = comparisonToken(word);
+  if (token === undefined) return;
+  const parts = word.match(DIGIT_RUNS);
+  if (parts === null || parts.length === 1) {
+    tokens.push(token);
+    return;
+  }
+  for (const part of parts) tokens.push(comparisonToken(part, false) ?? part);
+}
+
+function emptySignals(): ObfuscationSignals {
+  return { zeroWidth: 0, confusable: 0, compat: 0, diacritic: 0, leet: 0, separator: 0, repeat: 0 };
+}
+
+/**
+ * The comparison form of a listing text. Pipeline (order matters): per code point NFKC, case
+ * fold, diacritics, TR39 confusables and zero-width removal → separated single letters joined
+ * → leet symbols → words → leet digits and look-alike words → repeated letters → tokens.
+ */
+export function normaliseText(text: string): NormalisedText {
+  if (typeof text !== 'string') {
+    throw new VigieError('SCHEMA_VIOLATION', `listing text must be a string, got ${typeof text}`, {
+      context: { type: typeof text },
+    });
+  }
+  const units = foldCodePoints(text);
+  const stream = joinSeparatedLetters(toStream(units), units);
+  foldLeetSymbols(stream, units);
+  const words = splitWords(stream);
+
+  let foreign = 0;
+  let letters = 0;
+  let candidates = false;
+  const FOREIGN = Flag.foreign;
+  const CANDIDATE = Flag.confusableCandidate;
+  for (const unit of units) {
+    if (unit.flags & FOREIGN) foreign += 1;
+    if (unit.flags & CANDIDATE) candidates = true;
+    if (unit.out !== '') letters += 1;
+  }
+  const foreignText = foreign * 2 > letters;
+
+  const folded: string[] = [];
+  const tokens: string[] = [];
+  const inWord = new Uint8Array(units.length);
+  for (const word of words) {
+    foldLeetDigits(word, units);
+    if (candidates) resolveConfusables(word, units, foreignText);
+    const value = collapseRepeats(word, units);
+    for (const owner of word.owners) inWord[owner] = 1;
+    folded.push(value);
+    if (word.beforeApostrophe && isElision(value)) continue;
+    pushTokens(value, tokens);
+  }
+
+  const signals = emptySignals();
+  let counted = 0;
+  let considered = 0;
+  for (let u = 0; u < units.length; u += 1) {
+    const flags = units[u]?.flags ?? 0;
+    if ((flags & COUNTED_FLAGS) === 0) {
+      if (inWord[u] === 1) considered += 1;
+      continue;
+    }
+    counted += 1;
+    considered += 1;
+    if (flags & Flag.zeroWidth) signals.zeroWidth += 1;
+    if (flags & Flag.confusable) signals.confusable += 1;
+    if (flags & Flag.compat) signals.compat += 1;
+    if (flags & Flag.diacritic) signals.diacritic += 1;
+    if (flags & Flag.leet) signals.leet += 1;
+    if (flags & Flag.separator) signals.separator += 1;
+    if (flags & Flag.repeat) signals.repeat += 1;
+  }
+  return {
+    original: text,
+    normalised: folded.join(' '),
+    tokens,
+    obfuscation: considered === 0 ? 0 : counted / considered,
+    signals,
+  };
+}
