@@ -1,0 +1,165 @@
+import { resolve } from 'node:path';
+import { Session } from 'chdb';
+import type { Logger } from 'pino';
+import { VigieError } from '../../streams/errors.ts';
+import type { ClickHouseExecutor } from './executor.ts';
+import { toStoreError } from './errors.ts';
+import { assertIdentifier, withSettings } from './sql.ts';
+
+export interface ChdbExecutorOptions {
+  dataDir: string;
+  database: string;
+  logger?: Logger;
+}
+
+interface OpenSession {
+  session: Session;
+  refs: number;
+}
+
+/**
+ * chDB's engine is a process-wide singleton: one data directory per process, and a second
+ * directory while one is open is refused. This registry mirrors that native fact (it is the one
+ * module-level state in the store): executors on the same directory share one Session, counted,
+ * and the Session closes with the last of them.
+ */
+const sessions = new Map<string, OpenSession>();
+
+/**
+ * Output settings both backends pin, so the same SQL gives the same JSON: 64-bit integers as
+ * strings (count(), UInt64 hashes) keep their precision in JavaScript. chDB's default differs
+ * from a server's; set at connect because the Session is shared.
+ */
+const CONNECTION_ARGS = ['--output_format_json_quote_64bit_integers=1'];
+
+function acquireSession(dataDir: string): Session {
+  const path = resolve(dataDir);
+  const open = sessions.get(path);
+  if (open) {
+    open.refs += 1;
+    return open.session;
+  }
+  const other = [...sessions.keys()][0];
+  if (other !== undefined) {
+    throw new VigieError(
+      'STORE_UNAVAILABLE',
+      `chDB opens one data directory per process; ${other} is open, so ${path} cannot be`,
+      { context: { operation: 'open', backend: 'chdb' } },
+    );
+  }
+  try {
+    const session = new Session(path, { connectionArgs: CONNECTION_ARGS });
+    sessions.set(path, { session, refs: 1 });
+    return session;
+  } catch (err) {
+    const mapped = toStoreError(err, 'open', 'chdb');
+    throw new VigieError(
+      'STORE_UNAVAILABLE',
+      `cannot open the chDB data directory ${path} (is another process using it?): ${mapped.message}`,
+      { retriable: false, context: mapped.context, cause: err },
+    );
+  }
+}
+
+function releaseSession(dataDir: string): void {
+  const path = resolve(dataDir);
+  const open = sessions.get(path);
+  if (!open) return;
+  open.refs -= 1;
+  if (open.refs <= 0) {
+    sessions.delete(path);
+    open.session.close();
+  }
+}
+
+/** JSONEachRow text → objects; rows hold no raw newline (JSON escapes them). */
+function parseJsonEachRow<T>(text: string): T[] {
+  const body = text.trim();
+  if (body === '') return [];
+  return JSON.parse(`[${body.split('\n').join(',')}]`) as T[];
+}
+
+/**
+ * Embedded ClickHouse. Only the asynchronous chDB paths are used (they run off the event loop).
+ * The Session is shared by every database of the process, so each statement is sent as
+ * `USE db; statement`: chDB runs the pair as one call on its connection, which keeps unqualified
+ * table names resolving to this executor's database even with other executors in flight.
+ */
+export async function createChdbExecutor(
+  options: ChdbExecutorOptions,
+): Promise<ClickHouseExecutor> {
+  const database = assertIdentifier(options.database, 'database');
+  const logger = options.logger?.child({ component: 'store.chdb' });
+  const session = acquireSession(options.dataDir);
+  let closed = false;
+  const use = `USE ${database}; `;
+
+  async function run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    if (closed) {
+      throw new VigieError('STORE_UNAVAILABLE', `${operation} failed: the executor is closed`, {
+        context: { operation, backend: 'chdb' },
+      });
+    }
+    try {
+      return await fn();
+    } catch (err) {
+      const mapped = toStoreError(err, operation, 'chdb');
+      logger?.debug({ code: mapped.code, ...mapped.context }, 'store operation failed');
+      throw mapped;
+    }
+  }
+
+  try {
+    await session.queryAsync(`CREATE DATABASE IF NOT EXISTS ${database} ENGINE = Atomic`);
+  } catch (err) {
+    releaseSession(options.dataDir);
+    throw toStoreError(err, 'create database', 'chdb');
+  }
+
+  return {
+    kind: 'chdb',
+    database,
+    command: (sql, opts) =>
+      run('command', async () => {
+        await session.queryAsync(use + withSettings(sql, opts?.settings));
+      }),
+    query: <T>(
+      sql: string,
+      opts?: { params?: Record<string, unknown>; settings?: Record<string, string | number> },
+    ) =>
+      run('query', async () => {
+        const text = use + withSettings(sql, opts?.settings);
+        const result = opts?.params
+          ? await session.queryBindAsync(text, opts.params, { format: 'JSONEachRow' })
+          : await session.queryAsync(text, { format: 'JSONEachRow' });
+        return parseJsonEachRow<T>(result.text());
+      }),
+    insert: (table, columns, rows) =>
+      run('insert', async () => {
+        if (rows.length === 0) return;
+        assertIdentifier(table, 'table');
+        // The raw passthrough insert: one Buffer, parsed by the engine's own parser.
+        const lines = rows.map((row) => JSON.stringify(row));
+        await session.insert({
+          table: `${database}.${table}`,
+          columns,
+          format: 'JSONCompactEachRow',
+          values: Buffer.from(`${lines.join('\n')}\n`, 'utf8'),
+        });
+      }),
+    ping: async () => {
+      if (closed) return false;
+      try {
+        await session.queryAsync('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      releaseSession(options.dataDir);
+    },
+  };
+}

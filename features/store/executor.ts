@@ -1,0 +1,47 @@
+import type { Logger } from 'pino';
+import { assertIdentifier } from './sql.ts';
+
+/**
+ * The one door to ClickHouse. Two implementations run the same SQL: embedded chDB (default, data
+ * under a directory) and a server through @clickhouse/client. Statements use unqualified table
+ * names; each executor resolves them in its own `database`, so tests isolate by database name.
+ */
+export interface ClickHouseExecutor {
+  readonly kind: 'chdb' | 'server';
+  readonly database: string;
+  /** DDL / statements with no result. */
+  command(sql: string, options?: { settings?: Record<string, string | number> }): Promise<void>;
+  /** SELECT returning rows as objects (JSONEachRow). `params` bind `{name:Type}` placeholders. */
+  query<T = Record<string, unknown>>(
+    sql: string,
+    options?: { params?: Record<string, unknown>; settings?: Record<string, string | number> },
+  ): Promise<T[]>;
+  /** Batched insert of positional rows (JSONCompactEachRow). Callers batch 1k–100k rows. */
+  insert(table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface CreateExecutorOptions {
+  /** ClickHouse server URL (`http://user:pass@host:8123`); unset = embedded chDB. */
+  url?: string;
+  /** chDB data directory (one process per directory). Ignored in server mode. */
+  dataDir: string;
+  /** Database holding Vigie's tables; created (ENGINE = Atomic) if missing. */
+  database: string;
+  /** Failures are logged at debug level with their code only, never the SQL or engine text. */
+  logger?: Logger;
+  /** Server mode: HTTP request timeout. Default 30 s. */
+  requestTimeoutMs?: number;
+}
+
+/** Picks chDB (default) or a server (`url`), and makes sure the database exists. */
+export async function createExecutor(options: CreateExecutorOptions): Promise<ClickHouseExecutor> {
+  assertIdentifier(options.database, 'database');
+  if (options.url) {
+    const { createServerExecutor } = await import('./server-executor.ts');
+    return createServerExecutor({ ...options, url: options.url });
+  }
+  const { createChdbExecutor } = await import('./chdb-executor.ts');
+  return createChdbExecutor(options);
+}
