@@ -1,0 +1,2 @@
+export { rocAuc } from './roc-auc.ts';
+export { averagePrecision } from './average-precision.ts';
