@@ -3,3 +3,4 @@ export * from './events.ts';
 export * from './flag.ts';
 export * from './decode.ts';
 export { contractJsonSchema } from './json-schema.ts';
+export * from './records.ts';

@@ -1,0 +1,39 @@
+import type { Logger } from 'pino';
+import type { FeatureStage, OnChangedSellers, PipelineStore } from './types.ts';
+
+/** Where the pipeline's state lives: the store and the feature engine over it. */
+export interface IngestionBackend<Snapshot = unknown> {
+  store: PipelineStore<Snapshot>;
+  features: FeatureStage<Snapshot>;
+  close(): Promise<void>;
+}
+
+export interface OpenBackendOptions {
+  /** chDB data directory (embedded mode). */
+  dataDir: string;
+  /** ClickHouse server URL; unset = embedded chDB. */
+  url?: string;
+  database: string;
+  textTtlDays: number;
+  logger: Logger;
+}
+
+export type OpenIngestionBackend = (options: OpenBackendOptions) => Promise<IngestionBackend>;
+
+/**
+ * Detectors and flags, as the pipeline's `onChanged` hook. The lead wires the real one (issue 7);
+ * until then replay and the service run without, and report 0 flags.
+ */
+export interface FlagHook {
+  onChanged: OnChangedSellers;
+  /** Flags emitted so far. */
+  emitted(): number;
+  close(): Promise<void>;
+}
+
+export type OpenFlagHook = (options: {
+  /** `vigie replay --flags-out F`: also write emitted flags to this NDJSON file. */
+  flagsOut?: string;
+  backend: IngestionBackend;
+  logger: Logger;
+}) => Promise<FlagHook>;

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { BaseEnvSchema, loadConfig } from '../shared/config.ts';
+
+/** Environment of the ingestion service (`vigie run`, and the test child process). */
+export const PipelineEnvSchema = BaseEnvSchema.extend({
+  /** Most events handed to the engine and the store at once. Default 10,000. */
+  VIGIE_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /** Event ids remembered as done, the first dedup check. Default 200,000. */
+  VIGIE_RECENT_IDS: z.coerce.number().int().min(0).max(50_000_000).default(200_000),
+  /** Partitions of the main topic handled at once by one instance. Default 2. */
+  VIGIE_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * `full`: rebuild every seller's feature state from the store at start, before consuming (exact
+   * after a restart). `lazy`: rebuild each seller on its first event (fast start; cross-seller
+   * matches against sellers not yet seen may be missed). Default `full`.
+   */
+  VIGIE_REBUILD: z.enum(['full', 'lazy']).default('full'),
+  /** Bytes fetched per partition per request: the upper bound of a Kafka batch. Default 1 MiB. */
+  VIGIE_FETCH_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
+  /**
+   * Kafka session timeout, ms: how long the group waits for a member that stopped answering (a
+   * crashed instance) before giving its partitions to others. Default 30,000.
+   */
+  VIGIE_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+  /** Consume the priority topic (trusted-flagger and authority notices). Default true. */
+  VIGIE_PRIORITY_LANE: z.stringbool().default(true),
+  /** First back-off after a failed batch, ms (doubles up to 30 s). Default 200. */
+  VIGIE_RETRY_INITIAL_MS: z.coerce.number().int().min(1).max(60_000).default(200),
+  /**
+   * Test hook: kill -9 this process right after the N-th batch's new events are stored, before
+   * its features, snapshots and offset commit. Unset in production.
+   */
+  VIGIE_TEST_CRASH_AFTER_STORE: z.coerce.number().int().min(1).optional(),
+});
+
+export type PipelineEnv = z.infer<typeof PipelineEnvSchema>;
+
+export function loadPipelineConfig(env?: Record<string, string | undefined>): PipelineEnv {
+  return loadConfig(PipelineEnvSchema, env);
+}

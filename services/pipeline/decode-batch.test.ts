@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { RawRecord } from '../../streams/contract/index.ts';
+import { decodeBatch } from './decode-batch.ts';
+
+const at = new Date('2026-03-01T10:00:00Z');
+const event = (id: string) => ({
+  event_id: id,
+  type: 'notice.received',
+  occurred_at: '2026-03-01T09:00:00Z',
+  seller_id: 's1',
+  notice_id: 'n1',
+  notifier_type: 'trusted_flagger',
+  category: 'STATEMENT_CATEGORY_SCAMS_AND_FRAUD',
+});
+const rec = (text: string, line: number, extra: Partial<RawRecord> = {}): RawRecord => ({
+  bytes: Buffer.from(text, 'utf8'),
+  origin: { kind: 'file', file: 'in.ndjson', line },
+  receivedAt: 1,
+  ...extra,
+});
+
+describe('decodeBatch', () => {
+  it('routes every record to an event, an in-batch duplicate or a dead letter', () => {
+    const out = decodeBatch(
+      [
+        rec(JSON.stringify(event('e1')), 1),
+        rec('{not json', 2),
+        rec(JSON.stringify({ ...event('e2'), notifier_type: 'robot' }), 3),
+        rec(JSON.stringify(event('e1')), 4),
+        rec('x'.repeat(10), 5, { truncated: true, size: 2_000_000 }),
+        rec(JSON.stringify(event('e3')), 6),
+      ],
+      at,
+    );
+    expect(out.events.map((e) => e.event.event_id)).toEqual(['e1', 'e3']);
+    expect(out.batchDuplicates).toBe(1);
+    expect(out.rejects.map((r) => [r.code, r.origin])).toEqual([
+      ['INVALID_JSON', { kind: 'file', file: 'in.ndjson', line: 2 }],
+      ['SCHEMA_VIOLATION', { kind: 'file', file: 'in.ndjson', line: 3 }],
+      ['OVERSIZE_RECORD', { kind: 'file', file: 'in.ndjson', line: 5 }],
+    ]);
+    expect(out.rejects[1]?.reason).toMatch(/notifier_type/);
+    expect(out.rejects[2]).toMatchObject({ size: 2_000_000, truncated: true });
+    expect(out.rejects[0]?.bytes.toString()).toBe('{not json');
+    expect(out.events[0]?.raw).toBe(JSON.stringify(event('e1')));
+  });
+
+  it('rejects invalid UTF-8 as invalid JSON rather than repairing it', () => {
+    const bad = Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]);
+    const out = decodeBatch([rec('', 1, { bytes: bad })], at);
+    expect(out.rejects[0]?.code).toBe('INVALID_JSON');
+    expect(out.rejects[0]?.bytes.equals(bad)).toBe(true);
+  });
+});

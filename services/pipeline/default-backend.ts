@@ -1,0 +1,63 @@
+import type { Logger } from 'pino';
+import { createExecutor } from '../../features/store/executor.ts';
+import type { SellerFeaturesRow } from '../../features/store/tables/seller-features.ts';
+import { createStore, type Store } from '../../features/store/writer.ts';
+import type { IngestionBackend, OpenBackendOptions, OpenFlagHook } from './backend.ts';
+import { createEngineStage } from './engine-stage.ts';
+import { createPipelineStore } from './store-adapter.ts';
+import type { FeatureStage } from './types.ts';
+
+/** Builds the feature stage over an open store (the real engine, or a test's). */
+export type CreateFeatureStage = (deps: {
+  store: Store;
+  logger: Logger;
+}) => FeatureStage<SellerFeaturesRow> | Promise<FeatureStage<SellerFeaturesRow>>;
+
+/**
+ * Opens the store (chDB under `dataDir`, or a server), applies migrations, and puts the feature
+ * stage over it. A store that cannot be opened fails with STORE_UNAVAILABLE (exit code 4).
+ */
+export async function openStoreBackend(
+  options: OpenBackendOptions,
+  createFeatures: CreateFeatureStage,
+): Promise<IngestionBackend<SellerFeaturesRow>> {
+  const executor = await createExecutor({
+    url: options.url,
+    dataDir: options.dataDir,
+    database: options.database,
+    logger: options.logger,
+  });
+  try {
+    const store = createStore({
+      executor,
+      logger: options.logger,
+      textTtlDays: options.textTtlDays,
+    });
+    await store.migrate();
+    const features = await createFeatures({ store, logger: options.logger });
+    return {
+      store: createPipelineStore({ store, logger: options.logger }),
+      features,
+      async close() {
+        try {
+          await store.close();
+        } finally {
+          await executor.close();
+        }
+      },
+    };
+  } catch (err) {
+    await executor.close();
+    throw err;
+  }
+}
+
+/** The production backend: the store plus the real feature engine. */
+export const defaultOpenBackend = (options: OpenBackendOptions) =>
+  openStoreBackend(options, (deps) => createEngineStage(deps));
+
+/**
+ * Detectors and flags for replay and the service. The lead wires issue 7's detectors here; until
+ * then none (replay reports `flags_emitted: 0`).
+ */
+export const defaultOpenFlagHook: OpenFlagHook | null = null;

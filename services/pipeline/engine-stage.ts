@@ -1,0 +1,70 @@
+import type { Logger } from 'pino';
+import {
+  createFeatureEngine,
+  createInMemoryCrossSellerIndex,
+  FEATURE_NAMES,
+  type CrossSellerIndex,
+  type FeatureEngine,
+  type FeatureEngineOptions,
+} from '../../features/engine/index.ts';
+import type { SellerFeaturesRow } from '../../features/store/tables/seller-features.ts';
+import type { Store } from '../../features/store/writer.ts';
+import type { AcceptedEvent, FeatureStage } from './types.ts';
+
+export interface EngineStageOptions {
+  store: Store;
+  logger: Logger;
+  /**
+   * Where cross-seller facts are looked up and recorded. Default: an in-memory index, exact for
+   * one instance (the start-up rebuild refills it from the store in event-time order). Several
+   * instances need a store-backed index (identifier_links, listing_texts), wired by the lead.
+   */
+  crossSeller?: CrossSellerIndex;
+  engine?: Omit<FeatureEngineOptions, 'crossSeller'>;
+}
+
+/**
+ * The feature engine (features/engine/) as a pipeline stage. A snapshot's `as_of` is the
+ * seller's own latest event time, not the engine's global watermark: so the snapshot a seller
+ * ends with depends only on the events applied, not on how they were cut into batches (a
+ * crash-and-restart ends with the same rows as a clean run).
+ */
+export function createEngineStage(
+  options: EngineStageOptions,
+): FeatureStage<SellerFeaturesRow> & { readonly engine: FeatureEngine } {
+  const engine = createFeatureEngine({
+    ...options.engine,
+    crossSeller: options.crossSeller ?? createInMemoryCrossSellerIndex(),
+  });
+  /** Latest event time per seller (ms); as bounded as the engine's own seller map. */
+  const lastAt = new Map<string, number>();
+  return {
+    engine,
+    async apply(events: readonly AcceptedEvent[]) {
+      const changed = engine.apply(events);
+      for (const { event } of events) {
+        const at = Date.parse(event.occurred_at);
+        if (at > (lastAt.get(event.seller_id) ?? -Infinity)) lastAt.set(event.seller_id, at);
+      }
+      return changed;
+    },
+    snapshots(sellerIds: readonly string[], computedAt: Date): SellerFeaturesRow[] {
+      const out: SellerFeaturesRow[] = [];
+      for (const id of sellerIds) {
+        // A seller touched only through cross-seller facts has no event of its own here.
+        const asOf = lastAt.get(id) ?? engine.watermark();
+        if (!Number.isFinite(asOf)) continue;
+        const f = engine.features(id, asOf);
+        const row: Record<string, unknown> = {
+          seller_id: id,
+          as_of: asOf,
+          computed_at: computedAt.getTime(),
+        };
+        for (const name of FEATURE_NAMES) row[name] = f.values[name];
+        row.evidence = JSON.stringify(f.evidence);
+        out.push(row as SellerFeaturesRow);
+      }
+      return out;
+    },
+  };
+}

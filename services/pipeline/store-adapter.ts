@@ -1,0 +1,141 @@
+import type { Logger } from 'pino';
+import type { MarketplaceEvent } from '../../streams/contract/index.ts';
+import type { Store } from '../../features/store/writer.ts';
+import type { SellerFeaturesRow } from '../../features/store/tables/seller-features.ts';
+import { toEventRow } from '../../features/store/tables/events.ts';
+import { formatDateTime64, parseDateTime64 } from '../../features/store/sql.ts';
+import { eventFromRow, STORED_EVENT_COLUMNS, type StoredEventRow } from './event-from-row.ts';
+import type { AcceptedEvent, PipelineStore } from './types.ts';
+
+export interface PipelineStoreAdapterOptions {
+  store: Store;
+  logger: Logger;
+}
+
+const DAY_MS = 86_400_000;
+const unique = (values: Iterable<string>) => [...new Set(values)];
+
+/**
+ * The store as the pipeline needs it. Lookups filter on `seller_id` first (the events table's
+ * primary key prefix), then on `event_id` (bloom filter), so they stay cheap on a large table.
+ */
+export function createPipelineStore(
+  options: PipelineStoreAdapterOptions,
+): PipelineStore<SellerFeaturesRow> {
+  const { store } = options;
+  const ex = store.executor;
+  const log = options.logger.child({ component: 'pipeline.store' });
+
+  function readBack(rows: readonly StoredEventRow[]): AcceptedEvent[] {
+    const out: AcceptedEvent[] = [];
+    let unreadable = 0;
+    for (const row of rows) {
+      const event = eventFromRow(row);
+      if (!event) {
+        unreadable += 1;
+        continue;
+      }
+      out.push({ event, raw: row.raw, receivedAt: parseDateTime64(row.received_at) });
+    }
+    if (unreadable > 0) log.error({ unreadable }, 'stored events that cannot be read back');
+    return out;
+  }
+
+  return {
+    async storedEventIds(events: readonly MarketplaceEvent[]) {
+      if (events.length === 0) return new Set();
+      const rows = await ex.query<{ event_id: string }>(
+        `SELECT DISTINCT event_id FROM events
+         WHERE seller_id IN {sellers:Array(String)} AND event_id IN {ids:Array(String)}`,
+        {
+          params: {
+            sellers: unique(events.map((e) => e.seller_id)),
+            ids: unique(events.map((e) => e.event_id)),
+          },
+        },
+      );
+      return new Set(rows.map((r) => r.event_id));
+    },
+
+    async sellerEvents(sellerIds: readonly string[]) {
+      if (sellerIds.length === 0) return [];
+      const rows = await ex.query<StoredEventRow>(
+        `SELECT ${STORED_EVENT_COLUMNS} FROM events
+         WHERE seller_id IN {sellers:Array(String)}
+         ORDER BY occurred_at, event_id
+         LIMIT 1 BY event_id`,
+        { params: { sellers: unique(sellerIds) } },
+      );
+      return readBack(rows);
+    },
+
+    async *scanEvents(pageSize: number) {
+      // Windows of whole days holding about a page of events each (empty days skipped), then
+      // keyset pages inside a window: every query reads a bounded slice, in event-time order.
+      const days = await ex.query<{ day: string; n: string }>(
+        `SELECT toUnixTimestamp(toStartOfDay(occurred_at, 'UTC')) AS day, count() AS n
+         FROM events GROUP BY day ORDER BY day`,
+      );
+      const windows: Array<{ from: number; to: number }> = [];
+      let open: { from: number; to: number; n: number } | undefined;
+      for (const { day, n } of days) {
+        const from = Number(day) * 1000;
+        if (open && open.n + Number(n) > pageSize) {
+          windows.push(open);
+          open = undefined;
+        }
+        if (open) {
+          open.to = from + DAY_MS;
+          open.n += Number(n);
+        } else open = { from, to: from + DAY_MS, n: Number(n) };
+      }
+      if (open) windows.push(open);
+      for (const { from, to } of windows) {
+        let after = { at: formatDateTime64(from - 1), id: '' };
+        for (;;) {
+          const rows = await ex.query<StoredEventRow>(
+            `SELECT ${STORED_EVENT_COLUMNS} FROM events
+             WHERE occurred_at >= {from:DateTime64(3, 'UTC')}
+               AND occurred_at < {to:DateTime64(3, 'UTC')}
+               AND (occurred_at, event_id) > ({at:DateTime64(3, 'UTC')}, {id:String})
+             ORDER BY occurred_at, event_id
+             LIMIT 1 BY event_id
+             LIMIT {n:UInt32}`,
+            {
+              params: {
+                from: formatDateTime64(from),
+                to: formatDateTime64(to),
+                at: after.at,
+                id: after.id,
+                n: pageSize,
+              },
+            },
+          );
+          if (rows.length === 0) break;
+          yield readBack(rows);
+          const last = rows[rows.length - 1]!;
+          after = { at: last.occurred_at, id: last.event_id };
+          if (rows.length < pageSize) break;
+        }
+      }
+    },
+
+    async writeEvents(events: readonly AcceptedEvent[]) {
+      await store.events.insert(
+        events.map((e) =>
+          toEventRow(e.event, {
+            raw: e.raw,
+            origin: e.origin ?? { kind: 'http', request: 'unknown', line: 0 },
+            receivedAt: e.receivedAt,
+          }),
+        ),
+      );
+      await store.events.flush();
+    },
+
+    async writeSnapshots(snapshots: readonly SellerFeaturesRow[]) {
+      await store.sellerFeatures.insert(snapshots);
+      await store.sellerFeatures.flush();
+    },
+  };
+}

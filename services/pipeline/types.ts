@@ -1,0 +1,68 @@
+import type { MarketplaceEvent, Origin } from '../../streams/contract/index.ts';
+
+/** A valid, contract-conformant event as the pipeline hands it on. */
+export interface AcceptedEvent {
+  event: MarketplaceEvent;
+  /** The original JSON text, stored as-is (unknown fields kept for later contract versions). */
+  raw: string;
+  /** Arrival time at Vigie, ms since the epoch. */
+  receivedAt: number;
+  /** Where it came from (absent for events read back from the store). */
+  origin?: Origin;
+}
+
+/**
+ * What the pipeline needs from the store (features/store/ implements it; the lead wires it).
+ * Every write is idempotent by key, so a retried or redelivered write is harmless.
+ */
+export interface PipelineStore<Snapshot = unknown> {
+  /** Which of these events are already stored (by `event_id`; `seller_id` narrows the scan). */
+  storedEventIds(events: readonly MarketplaceEvent[]): Promise<Set<string>>;
+  /** Every stored event of these sellers, in event-time order (to rebuild their state). */
+  sellerEvents(sellerIds: readonly string[]): Promise<AcceptedEvent[]>;
+  /**
+   * Every stored event, in event-time order, page by page (to rebuild all state at start, in the
+   * order a live run saw them, so cross-seller matches and windows come out the same).
+   */
+  scanEvents(pageSize: number): AsyncIterable<AcceptedEvent[]>;
+  /** Durably writes accepted events (ReplacingMergeTree by `event_id`). */
+  writeEvents(events: readonly AcceptedEvent[]): Promise<void>;
+  /** Durably writes feature snapshots (one per changed seller). */
+  writeSnapshots(snapshots: readonly Snapshot[]): Promise<void>;
+}
+
+/**
+ * The feature engine as the pipeline sees it: the pure engine plus its store-backed cross-seller
+ * lookups. `apply` must be idempotent by `event_id`: an event it has already applied changes
+ * nothing (the pipeline relies on it after a rebuild and for events another instance stored).
+ */
+export interface FeatureStage<Snapshot = unknown> {
+  /** Applies events; returns the sellers whose features changed. */
+  apply(events: readonly AcceptedEvent[]): Promise<ReadonlySet<string>>;
+  /** One snapshot per seller of its current features, computed at `computedAt`. */
+  snapshots(sellerIds: readonly string[], computedAt: Date): Snapshot[];
+}
+
+/**
+ * Called with the sellers whose features changed in a batch, after the batch is stored and before
+ * it is acknowledged (detectors and flags hang here). If it throws, the batch is redelivered and
+ * these sellers are handed over again.
+ */
+export type OnChangedSellers = (
+  sellerIds: readonly string[],
+  context: { priority: boolean },
+) => Promise<void>;
+
+/** Test-only hooks, set by the service config (never in production code paths otherwise). */
+export interface PipelineHooks {
+  /** After a batch's new events are stored, before features, snapshots and ack. */
+  afterEventsStored?: (info: { batch: number; stored: number }) => void;
+}
+
+/** What one batch did. */
+export interface BatchResult {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  changedSellers: readonly string[];
+}

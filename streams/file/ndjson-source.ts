@@ -1,0 +1,62 @@
+import type { RawRecord, RecordBatch } from '../contract/index.ts';
+import { ndjsonLines, type NdjsonLinesOptions } from './ndjson-lines.ts';
+
+export interface NdjsonSourceOptions extends NdjsonLinesOptions {
+  /** The byte stream (a file read stream or `process.stdin`). */
+  input: AsyncIterable<Buffer | string>;
+  /** Name recorded in each record's origin (`-` for standard input). */
+  file: string;
+  /** Lines per batch. Default 5,000. */
+  batchSize?: number;
+  /** A batch is also cut once it holds this many bytes, so memory stays bounded. Default 32 MiB. */
+  maxBatchBytes?: number;
+  /** Clock for `receivedAt`; injectable for tests. */
+  now?: () => number;
+  /** Called with the last line number of each acknowledged batch (the file cursor). */
+  onAck?: (lastLine: number) => void;
+}
+
+/**
+ * An NDJSON file or standard input as a source of record batches. It is pull-based: the next
+ * batch is read only when the consumer asks for it, so a slow pipeline slows the reading instead
+ * of buffering the file.
+ */
+export async function* createNdjsonSource(
+  options: NdjsonSourceOptions,
+): AsyncGenerator<RecordBatch> {
+  const batchSize = options.batchSize ?? 5_000;
+  const maxBatchBytes = options.maxBatchBytes ?? 32 * 1024 * 1024;
+  const now = options.now ?? Date.now;
+  let records: RawRecord[] = [];
+  let bytes = 0;
+
+  const cut = (): RecordBatch => {
+    const batch = records;
+    const last = batch[batch.length - 1];
+    const lastLine = last?.origin.kind === 'file' ? last.origin.line : 0;
+    records = [];
+    bytes = 0;
+    return {
+      records: batch,
+      ack: async () => {
+        options.onAck?.(lastLine);
+      },
+    };
+  };
+
+  for await (const line of ndjsonLines(options.input, options)) {
+    const record: RawRecord = {
+      bytes: line.bytes,
+      origin: { kind: 'file', file: options.file, line: line.line },
+      receivedAt: now(),
+    };
+    if (line.truncated) {
+      record.size = line.size;
+      record.truncated = true;
+    }
+    records.push(record);
+    bytes += line.bytes.length;
+    if (records.length >= batchSize || bytes >= maxBatchBytes) yield cut();
+  }
+  if (records.length > 0) yield cut();
+}

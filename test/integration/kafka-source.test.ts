@@ -1,0 +1,150 @@
+import pino from 'pino';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import type { RecordBatch } from '../../streams/contract/index.ts';
+import { VigieError } from '../../streams/errors.ts';
+import { createKafkaSource, type KafkaSource } from '../../streams/kafka/index.ts';
+import {
+  committedOffsets,
+  createTestKafka,
+  createTopic,
+  endOffsets,
+  produce,
+  testNames,
+  waitFor,
+} from '../helpers/kafka-utils.ts';
+
+const brokers = inject('kafkaBrokers');
+const logger = pino({ level: 'silent' });
+const kafka = createTestKafka(brokers);
+const sources: KafkaSource[] = [];
+
+afterEach(async () => {
+  await Promise.allSettled(sources.splice(0).map((s) => s.stop()));
+});
+
+function messages(n: number) {
+  return Array.from({ length: n }, (_, i) => ({ key: `seller-${i % 5}`, value: `m${i}` }));
+}
+
+describe('Kafka source', () => {
+  it('commits only acknowledged batches and redelivers a failed one after pausing', async () => {
+    const names = testNames('ks-fail');
+    await createTopic(kafka, names.main, 2);
+    await produce(kafka, names.main, messages(40));
+
+    const acked: string[] = [];
+    const deliveries = new Map<string, number>();
+    let failures = 0;
+    let pausedDuringFailure = false;
+    const source = createKafkaSource({
+      kafka,
+      logger,
+      groupId: names.group,
+      topic: names.main,
+      backoff: { initialMs: 1_000 },
+      onBatch: async (batch: RecordBatch) => {
+        for (const r of batch.records) {
+          const key = `${r.origin.kind === 'kafka' ? r.origin.partition : -1}@${r.bytes}`;
+          deliveries.set(key, (deliveries.get(key) ?? 0) + 1);
+        }
+        if (failures === 0) {
+          failures += 1;
+          throw new VigieError('STORE_UNAVAILABLE', 'store down (test)', { retriable: true });
+        }
+        await batch.ack();
+        acked.push(...batch.records.map((r) => r.bytes.toString()));
+      },
+    });
+    sources.push(source);
+    await source.start();
+    await waitFor(() => failures === 1, { what: 'the first (failing) batch' });
+    await waitFor(
+      () => {
+        pausedDuringFailure ||= source.paused().length === 1;
+        return acked.length >= 40;
+      },
+      { what: 'all 40 messages acknowledged' },
+    );
+    expect(pausedDuringFailure).toBe(true);
+    expect([...acked].sort()).toEqual(
+      messages(40)
+        .map((m) => m.value)
+        .sort(),
+    );
+    // The failed batch was delivered twice; nothing else was.
+    expect([...deliveries.values()].some((n) => n === 2)).toBe(true);
+    expect([...deliveries.values()].every((n) => n <= 2)).toBe(true);
+    await waitFor(
+      async () => {
+        const [committed, end] = await Promise.all([
+          committedOffsets(kafka, names.group, names.main),
+          endOffsets(kafka, names.main),
+        ]);
+        return [...end].every(([p, high]) => committed.get(p) === high);
+      },
+      { what: 'offsets committed to the end of each partition' },
+    );
+  });
+
+  it('keeps per-partition order with several partitions in flight', async () => {
+    const names = testNames('ks-order');
+    await createTopic(kafka, names.main, 3);
+    await produce(kafka, names.main, messages(60));
+    const seen = new Map<number, bigint[]>();
+    let total = 0;
+    const source = createKafkaSource({
+      kafka,
+      logger,
+      groupId: names.group,
+      topic: names.main,
+      partitionsConsumedConcurrently: 3,
+      onBatch: async (batch) => {
+        for (const r of batch.records) {
+          if (r.origin.kind !== 'kafka') continue;
+          const list = seen.get(r.origin.partition) ?? [];
+          list.push(BigInt(r.origin.offset));
+          seen.set(r.origin.partition, list);
+        }
+        total += batch.records.length;
+        await batch.ack();
+      },
+    });
+    sources.push(source);
+    await source.start();
+    await waitFor(() => total >= 60, { what: '60 messages' });
+    for (const offsets of seen.values()) {
+      expect(offsets).toEqual([...offsets].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+      expect(new Set(offsets).size).toBe(offsets.length);
+    }
+  });
+
+  it('on stop, finishes the batch in hand and commits it', async () => {
+    const names = testNames('ks-stop');
+    await createTopic(kafka, names.main, 1);
+    await produce(kafka, names.main, messages(10));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let inHand = false;
+    let processed = 0;
+    const source = createKafkaSource({
+      kafka,
+      logger,
+      groupId: names.group,
+      topic: names.main,
+      onBatch: async (batch) => {
+        inHand = true;
+        await gate;
+        processed += batch.records.length;
+        await batch.ack();
+      },
+    });
+    await source.start();
+    await waitFor(() => inHand, { what: 'a batch in hand' });
+    const stopping = source.stop();
+    release();
+    await stopping;
+    expect(processed).toBeGreaterThan(0);
+    const committed = await committedOffsets(kafka, names.group, names.main);
+    expect(committed.get(0)).toBe(BigInt(processed));
+  });
+});
