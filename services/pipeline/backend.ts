@@ -1,10 +1,13 @@
 import type { Logger } from 'pino';
+import type { Store } from '../../features/store/index.ts';
 import type { FeatureStage, OnChangedSellers, PipelineStore } from './types.ts';
 
 /** Where the pipeline's state lives: the store and the feature engine over it. */
 export interface IngestionBackend<Snapshot = unknown> {
   store: PipelineStore<Snapshot>;
   features: FeatureStage<Snapshot>;
+  /** The open, migrated store itself, for the detectors and the API on the same process. */
+  tables?: Store;
   close(): Promise<void>;
 }
 
@@ -28,6 +31,11 @@ export interface FlagHook {
   onChanged: OnChangedSellers;
   /** Flags emitted so far. */
   emitted(): number;
+  /**
+   * End of a finite input (replay): a final training and scoring pass, so the flags reflect
+   * everything read.
+   */
+  finish?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,4 +44,6 @@ export type OpenFlagHook = (options: {
   flagsOut?: string;
   backend: IngestionBackend;
   logger: Logger;
+  /** Train on a schedule and poll for new models (a long-running service). @default false */
+  schedule?: boolean;
 }) => Promise<FlagHook>;

@@ -4,6 +4,8 @@ import type { SellerFeaturesRow } from '../../features/store/tables/seller-featu
 import { createStore, type Store } from '../../features/store/writer.ts';
 import type { IngestionBackend, OpenBackendOptions, OpenFlagHook } from './backend.ts';
 import { createEngineStage } from './engine-stage.ts';
+import { VigieError } from '../../streams/errors.ts';
+import { createDetectorService, loadDetectorConfig } from '../detector/index.ts';
 import { createPipelineStore } from './store-adapter.ts';
 import type { FeatureStage } from './types.ts';
 
@@ -38,6 +40,7 @@ export async function openStoreBackend(
     return {
       store: createPipelineStore({ store, logger: options.logger }),
       features,
+      tables: store,
       async close() {
         try {
           await store.close();
@@ -57,7 +60,28 @@ export const defaultOpenBackend = (options: OpenBackendOptions) =>
   openStoreBackend(options, (deps) => createEngineStage(deps));
 
 /**
- * Detectors and flags for replay and the service. The lead wires issue 7's detectors here; until
- * then none (replay reports `flags_emitted: 0`).
+ * Detectors and flags for replay and the service: the detector loop over the same store, scoring
+ * sellers whose features changed, and, at the end of a finite input, training a model on the
+ * whole population and rescoring everyone.
  */
-export const defaultOpenFlagHook: OpenFlagHook | null = null;
+export const defaultOpenFlagHook: OpenFlagHook = async ({ flagsOut, backend, logger, schedule }) => {
+  if (!backend.tables) {
+    throw new VigieError('INTERNAL', 'the detectors need the store behind the ingestion backend');
+  }
+  const service = createDetectorService({
+    config: loadDetectorConfig(),
+    store: backend.tables,
+    logger: logger.child({ component: 'services.detector' }),
+    flagsOut,
+    schedule: schedule ?? false,
+  });
+  await service.start();
+  return {
+    onChanged: (sellerIds) => service.onChanged(sellerIds),
+    emitted: () => service.emitted(),
+    async finish() {
+      await service.loop.train({ rescore: true });
+    },
+    close: () => service.close(),
+  };
+};

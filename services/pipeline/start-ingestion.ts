@@ -74,7 +74,7 @@ export function createIngestion(options: StartIngestionOptions): Ingestion {
       backend = opened;
       const openFlags =
         options.openFlagHook === undefined ? defaultOpenFlagHook : options.openFlagHook;
-      flags = openFlags ? await openFlags({ backend: opened, logger }) : null;
+      flags = openFlags ? await openFlags({ backend: opened, logger, schedule: true }) : null;
       pipeline = createPipeline({
         store: opened.store,
         features: opened.features,

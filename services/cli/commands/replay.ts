@@ -203,6 +203,7 @@ export async function runReplay(
       for (const s of r.changedSellers) sellers.add(s);
       progress.update(bytesRead, totals);
     }
+    await flags?.finish?.();
   } finally {
     progress.stop();
     await pipeline.stop();
