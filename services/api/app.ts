@@ -104,6 +104,9 @@ export async function createApi(
   });
 
   await app.register(rateLimit, {
+    // After the authentication hook (onRequest), so a key's requests share one budget whatever
+    // address they come from; public routes are limited per address.
+    hook: 'preParsing',
     max: options.rateLimitPerMinute,
     timeWindow: '1 minute',
     keyGenerator: (req) => req.principal?.keyId ?? req.ip,
@@ -117,7 +120,7 @@ export async function createApi(
     }),
   });
 
-  // Authentication before the rate limiter counts, so limits are per key.
+  // Authentication runs first (onRequest); the rate limiter counts after it, per key.
   app.addHook('onRequest', async (request, reply) => {
     const permission = request.routeOptions.config?.permission;
     if (!permission) return;

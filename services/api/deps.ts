@@ -4,6 +4,7 @@ import type { Principal } from './auth/keys.ts';
 import type {
   CheckRequest,
   CheckResponse,
+  ErasureResult,
   FlagList,
   FlagsQuery,
   IngestResult,
@@ -34,4 +35,6 @@ export interface ApiDeps {
   transparency(from: Date, to: Date): Promise<TransparencyReport>;
   ingest(body: Buffer, requestId: string): Promise<IngestResult>;
   query(sql: string, by: Principal): Promise<QueryResult>;
+  /** GDPR art. 17: removes the seller's personal data (features/store `eraseSeller`), audited. */
+  eraseSeller(sellerId: string, by: Principal): Promise<ErasureResult>;
 }

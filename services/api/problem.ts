@@ -23,7 +23,9 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   NOT_FOUND: 404,
   STORE_UNAVAILABLE: 503,
   BROKER_UNAVAILABLE: 503,
-  STORE_QUERY_FAILED: 400,
+  // A store failure is ours, not the client's: 500, engine text kept out of the answer (it can
+  // echo SQL and literals). Analysts' own SQL errors come back as BAD_REQUEST (runReadonlyQuery).
+  STORE_QUERY_FAILED: 500,
 };
 
 const TITLES: Record<number, string> = {

@@ -130,10 +130,17 @@ export const TransparencyReportSchema = z.object({
 });
 export type TransparencyReport = z.infer<typeof TransparencyReportSchema>;
 
+export const IngestRejectSchema = z.object({
+  line: z.number(),
+  code: z.string(),
+  reason: z.string(),
+});
 export const IngestResultSchema = z.object({
   accepted: z.number(),
   duplicates: z.number(),
-  rejected: z.array(z.object({ line: z.number(), code: z.string(), reason: z.string() })),
+  /** The first 1,000 rejected lines. */
+  rejected: z.array(IngestRejectSchema),
+  rejected_total: z.number(),
 });
 export type IngestResult = z.infer<typeof IngestResultSchema>;
 
@@ -144,3 +151,16 @@ export const QueryResultSchema = z.object({
   elapsed_ms: z.number(),
 });
 export type QueryResult = z.infer<typeof QueryResultSchema>;
+
+export const ErasureResultSchema = z.object({
+  pseudonym: z.string(),
+  tables: z.array(
+    z.object({
+      table: z.string(),
+      deleted: z.number(),
+      pseudonymised: z.number(),
+      scrubbed: z.number(),
+    }),
+  ),
+});
+export type ErasureResult = z.infer<typeof ErasureResultSchema>;

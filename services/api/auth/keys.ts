@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile, writeFile, rename } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import { VigieError } from '../../../streams/errors.ts';
 
@@ -70,7 +71,13 @@ export async function loadKeyFile(path: string): Promise<ApiKeyRecord[]> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
-  const parsed = ApiKeyFileSchema.safeParse(JSON.parse(text));
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new VigieError('INVALID_CONFIG', `API key file ${path} is not JSON`);
+  }
+  const parsed = ApiKeyFileSchema.safeParse(json);
   if (!parsed.success) {
     throw new VigieError(
       'INVALID_CONFIG',
@@ -78,6 +85,13 @@ export async function loadKeyFile(path: string): Promise<ApiKeyRecord[]> {
     );
   }
   return parsed.data.keys;
+}
+
+async function writeKeyFile(path: string, keys: readonly ApiKeyRecord[]): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, `${JSON.stringify({ keys }, null, 2)}\n`, { mode: 0o600 });
+  await rename(tmp, path);
 }
 
 /** Creates a key, appends its hash to the key file, and returns the secret (shown once). */
@@ -92,16 +106,78 @@ export async function createKey(
     throw new VigieError('BAD_REQUEST', `an API key with id ${id} exists already`);
   }
   const secret = `vk_${randomBytes(32).toString('base64url')}`;
-  const record = ApiKeyRecordSchema.parse({
+  const parsed = ApiKeyRecordSchema.safeParse({
     id,
     role,
     sha256: sha256(secret).toString('hex'),
     created_at: now.toISOString(),
   });
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, `${JSON.stringify({ keys: [...keys, record] }, null, 2)}\n`, {
-    mode: 0o600,
-  });
-  await rename(tmp, path);
-  return { secret, record };
+  if (!parsed.success) {
+    throw new VigieError(
+      'BAD_REQUEST',
+      `invalid key: id must be 1-64 of A-Z a-z 0-9 _ . - and role one of ${ROLES.join(', ')}`,
+    );
+  }
+  await writeKeyFile(path, [...keys, parsed.data]);
+  return { secret, record: parsed.data };
+}
+
+/** Removes a key from the file; a running API stops accepting it at its next reload. */
+export async function revokeKey(path: string, id: string): Promise<boolean> {
+  const keys = await loadKeyFile(path);
+  const kept = keys.filter((k) => k.id !== id);
+  if (kept.length === keys.length) return false;
+  await writeKeyFile(path, kept);
+  return true;
+}
+
+export interface KeyFileVerifier {
+  verify(secret: string): Principal | undefined;
+  /** Re-reads the file if it changed; a broken file keeps the previous keys (and is logged). */
+  reload(): Promise<void>;
+  /** Number of keys in force. */
+  size(): number;
+  close(): void;
+}
+
+/**
+ * The keys of a file, re-read when the file changes (checked every `pollMs`), so `vigie keys
+ * create` / `revoke` take effect in a running API without a restart.
+ */
+export async function createKeyFileVerifier(
+  path: string,
+  options: { pollMs?: number; onError?: (err: unknown) => void } = {},
+): Promise<KeyFileVerifier> {
+  let records = await loadKeyFile(path);
+  let verify = createKeyVerifier(records);
+  const stamp = async (): Promise<string> => {
+    try {
+      const s = await stat(path);
+      return `${s.mtimeMs}:${s.size}:${s.ino}`;
+    } catch {
+      return 'absent';
+    }
+  };
+  let seen = await stamp();
+  const reload = async (): Promise<void> => {
+    const now = await stamp();
+    if (now === seen) return;
+    seen = now;
+    try {
+      records = await loadKeyFile(path);
+      verify = createKeyVerifier(records);
+    } catch (err) {
+      options.onError?.(err);
+    }
+  };
+  const timer = setInterval(() => {
+    reload().catch((err: unknown) => options.onError?.(err));
+  }, options.pollMs ?? 2_000);
+  timer.unref();
+  return {
+    verify: (secret) => verify(secret),
+    reload,
+    size: () => records.length,
+    close: () => clearInterval(timer),
+  };
 }

@@ -1,7 +1,7 @@
 import type { ApiDeps } from '../deps.ts';
 import type { ZodApp } from '../app.ts';
 import { problem, sendProblem } from '../problem.ts';
-import { SellerIdParamsSchema, SellerViewSchema } from '../schemas.ts';
+import { ErasureResultSchema, SellerIdParamsSchema, SellerViewSchema } from '../schemas.ts';
 
 export function registerSellerRoutes(app: ZodApp, deps: ApiDeps): void {
   app.get(
@@ -19,5 +19,18 @@ export function registerSellerRoutes(app: ZodApp, deps: ApiDeps): void {
       if (!view) return sendProblem(reply, problem(404, 'no such seller', 'NOT_FOUND'));
       return view;
     },
+  );
+  app.delete(
+    '/v1/sellers/:id',
+    {
+      config: { permission: 'erase' },
+      schema: {
+        summary:
+          "Erase a seller's personal data (GDPR art. 17); flags are kept under a pseudonym. Audited.",
+        params: SellerIdParamsSchema,
+        response: { 200: ErasureResultSchema },
+      },
+    },
+    async (req) => deps.eraseSeller(req.params.id, req.principal!),
   );
 }

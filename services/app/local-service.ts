@@ -1,0 +1,129 @@
+import {
+  createExecutor,
+  createStore,
+  type ClickHouseExecutor,
+  type Store,
+} from '../../features/store/index.ts';
+import { createLogDeadLetterSink } from '../../streams/dead-letter/index.ts';
+import { apiOptionsFrom, startApiServer, type ApiEnv, type ApiServer } from '../api/index.ts';
+import {
+  createDetectorService,
+  type DetectorEnv,
+  type DetectorService,
+} from '../detector/index.ts';
+import {
+  createPipeline,
+  defaultOpenBackend,
+  type IngestionBackend,
+  type Pipeline,
+  type PipelineEnv,
+} from '../pipeline/index.ts';
+import type { Logger } from '../shared/logger.ts';
+import { createApiDeps, type AppDeps } from './api-deps.ts';
+
+export interface LocalServiceOptions {
+  /** chDB data directory (embedded mode). */
+  dataDir: string;
+  /** Parsed environments; their CLICKHOUSE_URL / database / TTL agree (same variables). */
+  api: ApiEnv;
+  pipeline: PipelineEnv;
+  detector: DetectorEnv;
+  keysFile: string;
+  host: string;
+  port: number;
+  logger: Logger;
+}
+
+export interface LocalService {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Set once started. */
+  readonly url: string | undefined;
+  readonly deps: AppDeps | undefined;
+}
+
+/**
+ * The API over the store with HTTP ingest and the detector loop, no Kafka (`vigie serve`): the
+ * store, the pipeline (feature engine) feeding the detector, the API deps, and the server. Kafka
+ * consumers come on top of the same pieces in `vigie start`.
+ */
+export function createLocalService(options: LocalServiceOptions): LocalService {
+  const { logger, api } = options;
+  let executor: ClickHouseExecutor | undefined;
+  let store: Store | undefined;
+  let backend: IngestionBackend | undefined;
+  let detector: DetectorService | undefined;
+  let pipeline: Pipeline | undefined;
+  let deps: AppDeps | undefined;
+  let server: ApiServer | undefined;
+  const storeOptions = {
+    url: api.CLICKHOUSE_URL,
+    dataDir: options.dataDir,
+    database: api.CLICKHOUSE_DATABASE,
+    logger,
+  };
+
+  async function stop(): Promise<void> {
+    await server?.close();
+    await deps?.close();
+    await pipeline?.stop();
+    await detector?.close();
+    await backend?.close();
+    await store?.close();
+    await executor?.close();
+  }
+
+  return {
+    get url() {
+      return server?.url;
+    },
+    get deps() {
+      return deps;
+    },
+    async start() {
+      try {
+        executor = await createExecutor(storeOptions);
+        store = createStore({ executor, logger, textTtlDays: api.VIGIE_TEXT_TTL_DAYS });
+        await store.migrate();
+        // A second executor on the same directory shares the process's chDB session.
+        backend = await defaultOpenBackend({
+          ...storeOptions,
+          textTtlDays: api.VIGIE_TEXT_TTL_DAYS,
+        });
+        detector = createDetectorService({ config: options.detector, store, logger, kafka: null });
+        await detector.start();
+        const onChanged = detector.onChanged.bind(detector);
+        pipeline = createPipeline({
+          store: backend.store,
+          features: backend.features,
+          deadLetters: createLogDeadLetterSink(logger),
+          logger,
+          onChanged: (ids) => onChanged(ids),
+          batchSize: options.pipeline.VIGIE_BATCH_SIZE,
+          recentIdCapacity: options.pipeline.VIGIE_RECENT_IDS,
+        });
+        if (options.pipeline.VIGIE_REBUILD === 'full') await pipeline.rebuild();
+        deps = await createApiDeps({
+          executor,
+          store,
+          detector: detector.loop,
+          ingest: pipeline,
+          logger,
+          config: api,
+          keysFile: options.keysFile,
+          registries: [pipeline.metrics.registry],
+        });
+        server = await startApiServer({
+          deps,
+          host: options.host,
+          port: options.port,
+          options: apiOptionsFrom(api),
+        });
+      } catch (err) {
+        await stop().catch(() => undefined);
+        throw err;
+      }
+    },
+    stop,
+  };
+}
