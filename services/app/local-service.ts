@@ -4,7 +4,13 @@ import {
   type ClickHouseExecutor,
   type Store,
 } from '../../features/store/index.ts';
-import { createLogDeadLetterSink } from '../../streams/dead-letter/index.ts';
+import type { Producer } from 'kafkajs';
+import {
+  createKafkaDeadLetterSink,
+  createLogDeadLetterSink,
+  DEAD_LETTER_TOPIC_CONFIG,
+} from '../../streams/dead-letter/index.ts';
+import { createKafkaClient, ensureTopics } from '../../streams/kafka/index.ts';
 import { apiOptionsFrom, startApiServer, type ApiEnv, type ApiServer } from '../api/index.ts';
 import {
   createDetectorService,
@@ -12,13 +18,16 @@ import {
   type DetectorService,
 } from '../detector/index.ts';
 import {
+  createIngestService,
   createPipeline,
   defaultOpenBackend,
+  type IngestService,
   type IngestionBackend,
   type Pipeline,
   type PipelineEnv,
 } from '../pipeline/index.ts';
 import type { Logger } from '../shared/logger.ts';
+import { VigieError } from '../../streams/errors.ts';
 import { createApiDeps, type AppDeps } from './api-deps.ts';
 
 export interface LocalServiceOptions {
@@ -32,6 +41,11 @@ export interface LocalServiceOptions {
   host: string;
   port: number;
   logger: Logger;
+  /**
+   * Also consume `marketplace.events` (and the priority topic) from KAFKA_BROKERS and publish
+   * flags to `vigie.seller-flags` (`vigie start`). Default false (`vigie serve`).
+   */
+  kafka?: boolean;
 }
 
 export interface LocalService {
@@ -56,6 +70,8 @@ export function createLocalService(options: LocalServiceOptions): LocalService {
   let pipeline: Pipeline | undefined;
   let deps: AppDeps | undefined;
   let server: ApiServer | undefined;
+  let consumers: IngestService | undefined;
+  let producer: Producer | undefined;
   const storeOptions = {
     url: api.CLICKHOUSE_URL,
     dataDir: options.dataDir,
@@ -64,6 +80,9 @@ export function createLocalService(options: LocalServiceOptions): LocalService {
   };
 
   async function stop(): Promise<void> {
+    // Consumers first: their batches in hand are stored and committed before the store closes.
+    await consumers?.stop();
+    await producer?.disconnect();
     await server?.close();
     await deps?.close();
     await pipeline?.stop();
@@ -90,13 +109,44 @@ export function createLocalService(options: LocalServiceOptions): LocalService {
           ...storeOptions,
           textTtlDays: api.VIGIE_TEXT_TTL_DAYS,
         });
-        detector = createDetectorService({ config: options.detector, store, logger, kafka: null });
+        const brokers = options.kafka ? options.pipeline.KAFKA_BROKERS : undefined;
+        if (options.kafka && !brokers) {
+          throw new VigieError('INVALID_CONFIG', 'KAFKA_BROKERS is unset: nothing to consume', {
+            context: { variables: ['KAFKA_BROKERS'] },
+          });
+        }
+        const kafka = brokers
+          ? createKafkaClient({
+              brokers: brokers.split(','),
+              clientId: options.pipeline.KAFKA_CLIENT_ID,
+              logger,
+            })
+          : null;
+        if (kafka) {
+          await ensureTopics(kafka, [
+            { topic: options.pipeline.VIGIE_DEAD_LETTER_TOPIC, config: DEAD_LETTER_TOPIC_CONFIG },
+          ]);
+          producer = kafka.producer({ allowAutoTopicCreation: false });
+          await producer.connect();
+        }
+        detector = createDetectorService({
+          config: options.detector,
+          store,
+          logger,
+          kafka,
+          schedule: true,
+        });
         await detector.start();
         const onChanged = detector.onChanged.bind(detector);
         pipeline = createPipeline({
           store: backend.store,
           features: backend.features,
-          deadLetters: createLogDeadLetterSink(logger),
+          deadLetters: producer
+            ? createKafkaDeadLetterSink({
+                producer,
+                topic: options.pipeline.VIGIE_DEAD_LETTER_TOPIC,
+              })
+            : createLogDeadLetterSink(logger),
           logger,
           onChanged: (ids) => onChanged(ids),
           batchSize: options.pipeline.VIGIE_BATCH_SIZE,
@@ -119,6 +169,22 @@ export function createLocalService(options: LocalServiceOptions): LocalService {
           port: options.port,
           options: apiOptionsFrom(api),
         });
+        if (kafka) {
+          const config = options.pipeline;
+          consumers = createIngestService({
+            kafka,
+            pipeline,
+            logger,
+            groupId: config.VIGIE_GROUP_ID,
+            topic: config.VIGIE_INPUT_TOPIC,
+            priorityTopic: config.VIGIE_PRIORITY_LANE ? config.VIGIE_PRIORITY_TOPIC : undefined,
+            partitionsConsumedConcurrently: config.VIGIE_PARTITIONS_CONCURRENCY,
+            maxBytesPerPartition: config.VIGIE_FETCH_MAX_BYTES,
+            sessionTimeout: config.VIGIE_SESSION_TIMEOUT_MS,
+            backoff: { initialMs: config.VIGIE_RETRY_INITIAL_MS },
+          });
+          await consumers.start();
+        }
       } catch (err) {
         await stop().catch(() => undefined);
         throw err;
