@@ -1,0 +1,173 @@
+import type { BatchContext, EngineEnv } from './context.ts';
+import type { CrossSellerLookups, ListingFingerprint } from './cross-seller.ts';
+import { sketchFromSignature } from './listing-text.ts';
+import { createImageMatcher, encodeImages } from './image-match.ts';
+import { addMatch, compareContent } from './matching.ts';
+import { DAY, type LinkEntry, type ListingContent, type SellerState } from './seller-state.ts';
+
+interface Candidate {
+  sellerId: string;
+  listingId: string;
+  at: number;
+  content: ListingContent;
+  /** From this batch (else from the lookups: a pair of two looked-up listings is not new). */
+  fresh: boolean;
+}
+
+function fromFingerprint(fp: ListingFingerprint): Candidate {
+  return {
+    sellerId: fp.sellerId,
+    listingId: fp.listingId,
+    at: fp.at,
+    content: {
+      sketch: sketchFromSignature(fp.signature),
+      images: encodeImages(fp.imageHashes),
+      shingles: fp.shingles ?? 0,
+      titleShingles: fp.titleShingles ?? 0,
+    },
+    fresh: false,
+  };
+}
+
+/**
+ * Cross-seller re-listing, both ways: listings published in the batch against taken-down
+ * listings of other sellers (from the lookups and from the batch itself), and takedowns of the
+ * batch against listings other sellers published after them — so a copy that arrives before
+ * the takedown it copies is still caught. The taken-down side (the small one) is indexed by band
+ * key and image; every publication probes it. Only sellers held by this engine are updated.
+ */
+export function crossMatchListings(
+  sellers: Map<string, SellerState>,
+  lookups: CrossSellerLookups,
+  batch: BatchContext,
+  bandsOf: (c: ListingContent) => number[],
+  env: EngineEnv,
+  changed: Set<string>,
+): void {
+  const { config } = env;
+  const removed: Candidate[] = lookups.takenDown.map(fromFingerprint);
+  for (const { state, entry } of batch.takenDown) {
+    if (entry.content === undefined) continue;
+    removed.push({
+      sellerId: state.id,
+      listingId: entry.listingId,
+      at: entry.at,
+      content: entry.content,
+      fresh: true,
+    });
+  }
+  if (removed.length === 0) return;
+  const published: Candidate[] = lookups.published.map(fromFingerprint);
+  for (const p of batch.published) {
+    published.push({ sellerId: p.state.id, listingId: p.listingId, at: p.at, content: p.content, fresh: true });
+  }
+  if (published.length === 0) return;
+
+  const byKey = new Map<number, Candidate[]>();
+  const images = createImageMatcher<Candidate>(config.imageNearFraction);
+  for (const c of removed) {
+    for (const k of bandsOf(c.content)) {
+      const list = byKey.get(k);
+      if (list === undefined) byKey.set(k, [c]);
+      else list.push(c);
+    }
+    images.add(c.content.images, c);
+  }
+  const window = config.relistAnyWindowDays * DAY;
+  const found = new Set<Candidate>();
+  for (const p of published) {
+    found.clear();
+    for (const k of bandsOf(p.content)) for (const c of byKey.get(k) ?? []) found.add(c);
+    if (images.size > 0) images.candidates(p.content.images, found);
+    for (const c of found) {
+      // Own re-lists are the seller state's job; two looked-up listings are old news.
+      if (c.sellerId === p.sellerId || !(c.fresh || p.fresh)) continue;
+      if (!(c.at < p.at && p.at - c.at <= window)) continue;
+      const state = sellers.get(p.sellerId);
+      if (state === undefined || p.at <= state.frontier) continue;
+      const { similarity, image } = compareContent(p.content, c.content, config);
+      const m = {
+        listingId: p.listingId,
+        at: p.at,
+        otherSellerId: c.sellerId,
+        otherListingId: c.listingId,
+        takenDownAt: c.at,
+        similarity,
+        image,
+      };
+      if (addMatch(state, m, config)) changed.add(state.id);
+    }
+  }
+}
+
+/** Adds or tightens a link (earliest sanction times); keeps the `max` earliest-sanctioned. */
+function addLink(state: SellerState, link: LinkEntry, max: number): boolean {
+  if (state.links === null) state.links = [];
+  const list = state.links;
+  const old = list.find((l) => l.sellerId === link.sellerId);
+  if (old !== undefined) {
+    if (link.suspendedAt >= old.suspendedAt && link.terminatedAt >= old.terminatedAt) return false;
+    old.suspendedAt = Math.min(old.suspendedAt, link.suspendedAt);
+    old.terminatedAt = Math.min(old.terminatedAt, link.terminatedAt);
+  } else {
+    list.push(link);
+  }
+  const key = (l: LinkEntry): number => Math.min(l.suspendedAt, l.terminatedAt);
+  list.sort((a, b) => key(a) - key(b) || (a.sellerId < b.sellerId ? -1 : 1));
+  if (list.length > max) list.length = max;
+  return list.includes(old ?? link);
+}
+
+/**
+ * Ban-evasion links: any two sellers holding the same identifier hash, one of them suspended or
+ * terminated. Holders and sanctions come from the lookups and from the batch itself, so a link
+ * is found whichever of the registration and the sanction comes first; a seller registered long
+ * before its linked account is sanctioned is updated (and reported changed) by the sanction.
+ */
+export function crossLink(
+  sellers: Map<string, SellerState>,
+  lookups: CrossSellerLookups,
+  batch: BatchContext,
+  maxLinks: number,
+  changed: Set<string>,
+): void {
+  const holders = new Map<string, Set<string>>();
+  const hold = (hash: string, sellerId: string): void => {
+    const key = hash.toLowerCase();
+    const set = holders.get(key);
+    if (set === undefined) holders.set(key, new Set([sellerId]));
+    else set.add(sellerId);
+  };
+  for (const x of lookups.identifiers) hold(x.hash, x.sellerId);
+  for (const x of batch.facts.identifiers) hold(x.hash, x.sellerId);
+  const sanctions = new Map<string, { suspendedAt: number; terminatedAt: number }>();
+  const sanction = (sellerId: string, action: string, at: number): void => {
+    const s = sanctions.get(sellerId) ?? { suspendedAt: Infinity, terminatedAt: Infinity };
+    if (action === 'suspension') s.suspendedAt = Math.min(s.suspendedAt, at);
+    if (action === 'termination') s.terminatedAt = Math.min(s.terminatedAt, at);
+    sanctions.set(sellerId, s);
+  };
+  for (const x of lookups.sanctions) sanction(x.sellerId, x.action, x.at);
+  for (const x of batch.facts.sanctions) sanction(x.sellerId, x.action, x.at);
+  const sanctionOf = (sellerId: string) => {
+    const held = sellers.get(sellerId);
+    const s = sanctions.get(sellerId);
+    const suspendedAt = Math.min(held?.suspendedAt ?? Infinity, s?.suspendedAt ?? Infinity);
+    const terminatedAt = Math.min(held?.terminatedAt ?? Infinity, s?.terminatedAt ?? Infinity);
+    return Number.isFinite(Math.min(suspendedAt, terminatedAt))
+      ? { suspendedAt, terminatedAt }
+      : undefined;
+  };
+  for (const group of holders.values()) {
+    if (group.size < 2) continue;
+    for (const x of group) {
+      const state = sellers.get(x);
+      if (state === undefined) continue;
+      for (const y of group) {
+        if (y === x) continue;
+        const s = sanctionOf(y);
+        if (s !== undefined && addLink(state, { sellerId: y, ...s }, maxLinks)) changed.add(x);
+      }
+    }
+  }
+}

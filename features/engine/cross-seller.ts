@@ -1,0 +1,90 @@
+/**
+ * Cross-seller facts (identifier links, platform-wide taken-down listings) must stay correct when
+ * several instances split the Kafka partitions, so they go through the store: before a batch the
+ * engine says what it needs (`CrossSellerRequest`), the pipeline answers from the store
+ * (`CrossSellerLookups`), and after the batch the engine hands over the facts the store must keep
+ * (`CrossSellerFacts`). `createInMemoryCrossSellerIndex()` answers the same requests from the
+ * facts of one engine, for tests and single-instance replay. See docs/features.md.
+ */
+
+export const IDENTIFIER_KINDS = ['email_hash', 'phone_hash', 'device_hash', 'payout_hash'] as const;
+export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
+
+/** The sanctions that make a linked account a ban-evasion lead (warnings do not). */
+export type LinkSanction = 'suspension' | 'termination';
+
+/** A listing's comparable content: no text, only its sketch and image hashes. */
+export interface ListingFingerprint {
+  sellerId: string;
+  listingId: string;
+  /** Event time (ms): publication for a published listing, takedown for a taken-down one. */
+  at: number;
+  /**
+   * b-bit MinHash: `numHashes` values 0..255, the low byte of each MinHash slot of the
+   * normalised title + description. Empty when the text has no shingle. A full 32-bit
+   * signature is accepted too (the engine keeps the low bytes).
+   */
+  signature: Uint32Array;
+  /** LSH band keys of `signature` (in facts; the store indexes them). */
+  bandKeys?: string[];
+  /** Perceptual image hashes, lower case, sorted, deduplicated. */
+  imageHashes: string[];
+  /** Distinct shingles of the text, and an estimate of the title's (for edit change ratios). */
+  shingles?: number;
+  titleShingles?: number;
+}
+
+export interface CrossSellerRequest {
+  /** Identifier hashes of sellers registered in the batch: who else holds them? */
+  identifierHashes: string[];
+  /** Sellers suspended or terminated in the batch: who shares an identifier with them? */
+  sanctionedSellerIds: string[];
+  /**
+   * Listings published in the batch: taken-down listings of any seller sharing a band key or an
+   * image (exact, or near within `imageNearFraction`), taken down in [at − windowMs, at).
+   */
+  newListings: ListingFingerprint[];
+  /**
+   * Listings taken down in the batch whose content is known: listings of any seller published
+   * in (at, at + windowMs] sharing a band key or an image.
+   */
+  takedowns: ListingFingerprint[];
+  /** Latest published fingerprint of these listings (their content is no longer in memory). */
+  fingerprintsOf: Array<{ sellerId: string; listingId: string }>;
+  windowMs: number;
+  imageNearFraction: number;
+}
+
+export interface CrossSellerLookups {
+  /** (hash, holder) pairs: every holder of the requested hashes, and every hash of the
+   * requested sanctioned sellers with all its holders. */
+  identifiers: Array<{ hash: string; sellerId: string; kind?: IdentifierKind }>;
+  /** Suspensions and terminations of every seller named in `identifiers`. */
+  sanctions: Array<{ sellerId: string; action: LinkSanction; at: number }>;
+  /** Candidates for `newListings` (the engine checks windows and similarity itself). */
+  takenDown: ListingFingerprint[];
+  /** Candidates for `takedowns`. */
+  published: ListingFingerprint[];
+  /** Answers to `fingerprintsOf` (`at` = publication time). */
+  fingerprints: ListingFingerprint[];
+}
+
+/** What the store (or the in-memory index) must keep from a batch. */
+export interface CrossSellerFacts {
+  identifiers: Array<{ sellerId: string; hash: string; kind: IdentifierKind; at: number }>;
+  sanctions: Array<{ sellerId: string; action: LinkSanction; at: number }>;
+  /** Fingerprints of listings published in the batch (`at` = publication). */
+  published: ListingFingerprint[];
+  /** Fingerprints of listings whose takedown became known with content (`at` = takedown). */
+  takenDown: ListingFingerprint[];
+}
+
+/** Answers cross-seller requests: the store in production, the in-memory index standalone. */
+export interface CrossSellerIndex {
+  answer(request: CrossSellerRequest): CrossSellerLookups;
+  record(facts: CrossSellerFacts): void;
+}
+
+export function emptyLookups(): CrossSellerLookups {
+  return { identifiers: [], sanctions: [], takenDown: [], published: [], fingerprints: [] };
+}

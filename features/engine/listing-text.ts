@@ -1,0 +1,152 @@
+import {
+  bandKeys,
+  createMinHasher,
+  murmur3,
+  normaliseText,
+  shingles,
+} from '../text/index.ts';
+import type { CodedTermMatcher } from './coded-terms.ts';
+
+/** Drift buckets: comparison tokens are hashed into 128 buckets (a 16-byte presence mask). */
+export const DRIFT_BUCKETS = 128;
+export const MASK_CHARS = DRIFT_BUCKETS / 8;
+const DRIFT_SEED = 0xd21f7;
+
+/** What the engine keeps of a text: no words, only sketches and scores. */
+export interface TextFacts {
+  /**
+   * b-bit MinHash (Li & König): the low 8 bits of each MinHash slot, one char per slot (a
+   * binary string: compact in V8 and immutable). '' when the text has no shingle.
+   */
+  sketch: string;
+  /** Distinct shingles (uni- and bigrams) of the text. */
+  shingles: number;
+  /** 0..1 (features/text): how much normalisation had to undo. */
+  obfuscation: number;
+  /** Contains a coded-vocabulary term. */
+  coded: boolean;
+  /** Presence mask of the hashed comparison tokens (drift). */
+  mask: string;
+}
+
+export interface ListingTexter {
+  readonly numHashes: number;
+  facts(text: string): TextFacts;
+  /** LSH band keys of a sketch (features/text `bandKeys` over the b-bit slots), for the store. */
+  bandKeys(sketch: string): string[];
+  /**
+   * The same bands as numbers, for in-memory candidate search: band b's rows packed exactly when
+   * they fit 32 bits (4 rows of 8 bits), else hashed (FNV-1a), plus b · 2^32.
+   */
+  bandNumbers(sketch: string): number[];
+}
+
+export function createListingTexter(options: {
+  numHashes: number;
+  bands: number;
+  seed: number;
+  coded: CodedTermMatcher;
+}): ListingTexter {
+  const hasher = createMinHasher({ numHashes: options.numHashes, seed: options.seed });
+  const mask = new Uint8Array(MASK_CHARS);
+  return {
+    numHashes: options.numHashes,
+    facts(text) {
+      const norm = normaliseText(text);
+      const items = shingles(norm.tokens);
+      mask.fill(0);
+      for (const token of norm.tokens) {
+        const b = murmur3(token, DRIFT_SEED) & (DRIFT_BUCKETS - 1);
+        mask[b >> 3] = (mask[b >> 3] as number) | (1 << (b & 7));
+      }
+      return {
+        sketch: items.length === 0 ? '' : sketchOf(hasher.signature(items)),
+        shingles: items.length,
+        obfuscation: norm.obfuscation,
+        coded: options.coded(norm.tokens),
+        mask: String.fromCharCode(...mask),
+      };
+    },
+    bandKeys(sketch) {
+      return bandKeys(signatureOf(sketch), options.bands);
+    },
+    bandNumbers(sketch) {
+      const rows = sketch.length / options.bands;
+      const out = new Array<number>(options.bands);
+      for (let b = 0; b < options.bands; b += 1) {
+        let h = rows <= 4 ? 0 : 0x811c9dc5;
+        for (let r = b * rows; r < (b + 1) * rows; r += 1) {
+          h = rows <= 4 ? h * 256 + sketch.charCodeAt(r) : Math.imul(h ^ sketch.charCodeAt(r), 0x01000193) >>> 0;
+        }
+        out[b] = b * 0x1_0000_0000 + h;
+      }
+      return out;
+    },
+  };
+}
+
+function sketchOf(sig: Uint32Array): string {
+  const codes = new Array<number>(sig.length);
+  for (let i = 0; i < sig.length; i += 1) codes[i] = (sig[i] as number) & 0xff;
+  return String.fromCharCode(...codes);
+}
+
+/** A sketch as the b-bit signature exchanged with the store (`Uint32Array` of values 0..255). */
+export function signatureOf(sketch: string): Uint32Array {
+  const sig = new Uint32Array(sketch.length);
+  for (let i = 0; i < sketch.length; i += 1) sig[i] = sketch.charCodeAt(i);
+  return sig;
+}
+
+/** The sketch of a signature from the store or a lookup (full or already b-bit). */
+export function sketchFromSignature(sig: ArrayLike<number>): string {
+  let out = '';
+  for (let i = 0; i < sig.length; i += 1) out += String.fromCharCode((sig[i] as number) & 0xff);
+  return out;
+}
+
+/**
+ * Estimated Jaccard similarity of two sketches. With b = 8 bits two different minima agree by
+ * chance with probability 1/256, so the share of equal slots P gives J = (P − 1/256)/(1 − 1/256).
+ * A text without shingles matches nothing.
+ */
+export function sketchSimilarity(a: string, b: string): number {
+  if (a.length === 0 || a.length !== b.length) return 0;
+  let equal = 0;
+  for (let i = 0; i < a.length; i += 1) if (a.charCodeAt(i) === b.charCodeAt(i)) equal += 1;
+  const p = equal / a.length;
+  return Math.max(0, (p - 1 / 256) / (1 - 1 / 256));
+}
+
+/** Rough shingle count of a title (uni- + bigrams of its words), for partial-edit estimates. */
+export function titleShingleEstimate(title: string): number {
+  const words = title.match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
+  return words === 0 ? 0 : 2 * words - 1;
+}
+
+/**
+ * Text change of an edit against the listing's published version, estimated from sketches
+ * because the engine keeps no text. With uni+bigram shingles, replacing c of n words changes
+ * ≈3c of ≈2n shingles, so the token-level ratio (features/text `textChangeRatio`) is
+ * ≈ (2/3)·(1 − J)/(1 + J). An edit of one field only replaces that field's shingles: its overlap
+ * with the published text is recovered from their Jaccard and sizes, |F∩P| = J(|F|+|P|)/(1+J).
+ */
+export function estimateChangeRatio(
+  ref: { sketch: string; shingles: number; titleShingles: number },
+  edit: { sketch: string; shingles: number; fields: 'title' | 'description' | 'both' },
+): number {
+  if (ref.sketch === '' && edit.sketch === '') return 0;
+  let j = sketchSimilarity(ref.sketch, edit.sketch);
+  if (edit.fields !== 'both') {
+    const p = ref.shingles;
+    const f = edit.shingles;
+    const old =
+      edit.fields === 'title' ? Math.min(ref.titleShingles, p) : Math.max(0, p - ref.titleShingles);
+    const common = Math.min(f, old, (j * (f + p)) / (1 + j));
+    const removed = old - common;
+    const added = f - common;
+    j = p + added === 0 ? 1 : (p - removed) / (p + added);
+  }
+  return Math.min(1, ((2 / 3) * (1 - j)) / (1 + j));
+}
+

@@ -1,0 +1,138 @@
+import type { FeatureEngineConfig } from './options.ts';
+import { imageReuse } from './image-match.ts';
+import { sketchSimilarity } from './listing-text.ts';
+import {
+  DAY,
+  F_CONTENT,
+  L_FLAGS,
+  L_PUBLISHED,
+  insertSorted,
+  type ListingContent,
+  type MatchEntry,
+  type SellerState,
+  type TakedownEntry,
+} from './seller-state.ts';
+
+/** Text similarity (NaN when a text has no shingle) and image reuse of two listings. */
+export function compareContent(
+  fresh: ListingContent,
+  removed: ListingContent,
+  config: FeatureEngineConfig,
+): { similarity: number; image: number } {
+  const g = globalThis as unknown as { __cc?: Record<string, number> }; g.__cc ??= {}; const k = new Error().stack?.split('\n')[2]?.trim().split(' ')[1] ?? '?'; g.__cc[k] = (g.__cc[k] ?? 0) + 1;
+  const similarity =
+    fresh.sketch === '' || removed.sketch === ''
+      ? Number.NaN
+      : sketchSimilarity(fresh.sketch, removed.sketch);
+  return { similarity, image: imageReuse(fresh.images, removed.images, config.imageNearFraction) };
+}
+
+const matchOrder = (a: MatchEntry, b: MatchEntry): number =>
+  a.listingId < b.listingId
+    ? -1
+    : a.listingId > b.listingId
+      ? 1
+      : a.otherSellerId < b.otherSellerId
+        ? -1
+        : a.otherSellerId > b.otherSellerId
+          ? 1
+          : a.otherListingId < b.otherListingId
+            ? -1
+            : a.otherListingId > b.otherListingId
+              ? 1
+              : 0;
+
+/**
+ * Records a match if it is one (a candidate similarity or an image reuse), merging with the same
+ * (listing, other listing) pair: max similarity, max image reuse, latest takedown before the
+ * publication. Returns whether anything changed. Idempotent and commutative.
+ */
+export function addMatch(
+  state: SellerState,
+  m: MatchEntry,
+  config: FeatureEngineConfig,
+): boolean {
+  const textual = !Number.isNaN(m.similarity) && m.similarity >= config.candidateSimilarity;
+  if (!textual && m.image === 0) return false;
+  if (!textual) m.similarity = Number.NaN;
+  if (state.matches === null) state.matches = [];
+  for (const e of state.matches) {
+    if (matchOrder(e, m) !== 0) continue;
+    let changed = false;
+    if (textual && !(e.similarity >= m.similarity)) {
+      e.similarity = m.similarity;
+      changed = true;
+    }
+    if (m.image > e.image) {
+      e.image = m.image;
+      changed = true;
+    }
+    if (m.takenDownAt > e.takenDownAt) {
+      e.takenDownAt = m.takenDownAt;
+      changed = true;
+    }
+    return changed;
+  }
+  insertSorted(state.matches, m, matchOrder);
+  return true;
+}
+
+/** A new listing of `state` (row `i`) against the seller's own taken-down listings. */
+export function matchNewListing(
+  state: SellerState,
+  i: number,
+  content: ListingContent,
+  config: FeatureEngineConfig,
+): boolean {
+  if (state.takedowns === null) return false;
+  const listingId = state.ids[i] as string;
+  const at = state.get(i, L_PUBLISHED);
+  let changed = false;
+  for (const t of state.takedowns) {
+    if (t.content === undefined || t.listingId === listingId) continue;
+    if (!(t.at < at && at - t.at <= config.takedownRetentionDays * DAY)) continue;
+    const { similarity, image } = compareContent(content, t.content, config);
+    const m: MatchEntry = {
+      listingId,
+      at,
+      otherSellerId: state.id,
+      otherListingId: t.listingId,
+      takenDownAt: t.at,
+      similarity,
+      image,
+    };
+    if (addMatch(state, m, config)) changed = true;
+  }
+  return changed;
+}
+
+/** A takedown of `state` whose content just became known, against the seller's later listings. */
+export function matchTakedown(
+  state: SellerState,
+  t: TakedownEntry,
+  config: FeatureEngineConfig,
+): boolean {
+  if (t.content === undefined) return false;
+  let changed = false;
+  for (let i = 0; i < state.ids.length; i += 1) {
+    if ((state.get(i, L_FLAGS) & F_CONTENT) === 0) continue;
+    const at = state.get(i, L_PUBLISHED);
+    const listingId = state.ids[i] as string;
+    if (listingId === t.listingId || !(t.at < at && at - t.at <= config.takedownRetentionDays * DAY))
+      continue;
+    const content = state.content(i, config.numHashes);
+    if (content === undefined) continue;
+    const { similarity, image } = compareContent(content, t.content, config);
+    const m: MatchEntry = {
+      listingId,
+      at,
+      otherSellerId: state.id,
+      otherListingId: t.listingId,
+      takenDownAt: t.at,
+      similarity,
+      image,
+    };
+    if (addMatch(state, m, config)) changed = true;
+  }
+  return changed;
+}
