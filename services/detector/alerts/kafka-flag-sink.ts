@@ -1,6 +1,7 @@
 import type { Kafka, Producer } from 'kafkajs';
 import type { SellerFlagged } from '../../../streams/contract/index.ts';
 import { VigieError } from '../../../streams/errors.ts';
+import { ensureTopics } from '../../../streams/kafka/index.ts';
 
 export interface KafkaFlagSinkOptions {
   kafka: Kafka;
@@ -31,6 +32,8 @@ export function createKafkaFlagSink(options: KafkaFlagSinkOptions): KafkaFlagSin
         allowAutoTopicCreation: false,
       });
       try {
+        // Vigie owns its output topic: create it when missing (never the platform's topics).
+        await ensureTopics(options.kafka, [{ topic, numPartitions: 6 }]);
         await producer.connect();
       } catch (err) {
         throw new VigieError('BROKER_UNAVAILABLE', `could not connect the flag producer`, {
