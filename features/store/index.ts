@@ -15,7 +15,7 @@ export type {
 export { createStore } from './writer.ts';
 export type { RetryOptions, Store, StoreOptions, TableWriter } from './writer.ts';
 export { DEFAULT_READONLY_LIMITS, runReadonlyQuery } from './readonly-query.ts';
-export type { ReadonlyLimits, ReadonlyQueryResult } from './readonly-query.ts';
+export type { ReadonlyLimits, ReadonlyQueryParams, ReadonlyQueryResult } from './readonly-query.ts';
 export { eraseSeller, erasurePseudonym } from './erase.ts';
 export type { EraseOptions, ErasureCount, ErasureReport } from './erase.ts';
 export { FEATURE_COLUMNS, FEATURE_COMMENTS } from './tables/feature-columns.ts';

@@ -26,6 +26,41 @@ export const DEFAULT_READONLY_LIMITS: ReadonlyLimits = {
 
 /** Longest SQL text accepted. */
 const MAX_SQL_LENGTH = 100_000;
+/** Most query parameters, and the longest text of one. */
+const MAX_PARAMS = 100;
+const MAX_PARAM_LENGTH = 100_000;
+const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/**
+ * Values of ClickHouse `{name:Type}` placeholders. They are bound by ClickHouse, which parses each
+ * value as its placeholder's type: a value is data, never SQL. Strings are the general form
+ * (`--param at='2026-03-09 00:00:00'`); numbers, booleans and arrays are accepted as JSON gives them.
+ */
+export type ReadonlyQueryParams = Record<
+  string,
+  string | number | boolean | ReadonlyArray<string | number | boolean>
+>;
+
+function checkParams(params: ReadonlyQueryParams): void {
+  const entries = Object.entries(params);
+  if (entries.length > MAX_PARAMS) {
+    throw new VigieError('BAD_REQUEST', `${entries.length} parameters; at most ${MAX_PARAMS}`);
+  }
+  for (const [name, value] of entries) {
+    if (!PARAM_NAME.test(name)) {
+      throw new VigieError('BAD_REQUEST', `invalid parameter name "${name.slice(0, 64)}"`, {
+        context: { reason: 'parameter names are letters, digits and _, not starting with a digit' },
+      });
+    }
+    const length = typeof value === 'string' ? value.length : JSON.stringify(value).length;
+    if (length > MAX_PARAM_LENGTH) {
+      throw new VigieError(
+        'BAD_REQUEST',
+        `parameter ${name} is ${length} characters; at most ${MAX_PARAM_LENGTH}`,
+      );
+    }
+  }
+}
 
 export interface ReadonlyQueryResult {
   rows: Record<string, unknown>[];
@@ -55,12 +90,15 @@ function asBadRequest(err: unknown): never {
  * Runs one analyst statement read-only, on chDB or a server alike. Three layers: ClickHouse
  * parses it (one statement only; `formatQuery` with the SQL bound as a parameter, so nothing is
  * executed), the AST guard allows reads only, and the statement runs with `readonly=1` and result
- * row / byte / time limits that throw when exceeded.
+ * row / byte / time limits that throw when exceeded. `params` fill the statement's `{name:Type}`
+ * placeholders, bound by ClickHouse at the EXPLAIN (so the guard sees their values as literals)
+ * and at the run; an unset placeholder is a BAD_REQUEST.
  */
 export async function runReadonlyQuery(
   executor: ClickHouseExecutor,
   sql: string,
   limits: Partial<ReadonlyLimits> = {},
+  params?: ReadonlyQueryParams,
 ): Promise<ReadonlyQueryResult> {
   const { maxRows, maxBytes, maxSeconds, maxMemoryBytes } = {
     ...DEFAULT_READONLY_LIMITS,
@@ -73,6 +111,10 @@ export async function runReadonlyQuery(
       `query is ${sql.length} characters; at most ${MAX_SQL_LENGTH}`,
     );
   }
+
+  if (params) checkParams(params);
+  // Only non-empty params are sent: a statement without placeholders runs exactly as before.
+  const bound = params && Object.keys(params).length > 0 ? { params } : {};
 
   let statement: string;
   try {
@@ -91,7 +133,7 @@ export async function runReadonlyQuery(
   let ast: string[];
   try {
     // Safe to inline: `statement` is ClickHouse's own rendering of a single statement.
-    const rows = await executor.query<{ explain: string }>(`EXPLAIN AST ${statement}`);
+    const rows = await executor.query<{ explain: string }>(`EXPLAIN AST ${statement}`, bound);
     ast = rows.map((r) => r.explain);
   } catch (err) {
     asBadRequest(err);
@@ -101,6 +143,7 @@ export async function runReadonlyQuery(
 
   try {
     const rows = await executor.query(statement, {
+      ...bound,
       settings: {
         max_result_rows: maxRows,
         max_result_bytes: maxBytes,

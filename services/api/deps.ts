@@ -8,6 +8,7 @@ import type {
   FlagList,
   FlagsQuery,
   IngestResult,
+  QueryRequest,
   QueryResult,
   ReviewRequest,
   ReviewResult,
@@ -34,7 +35,7 @@ export interface ApiDeps {
   checkListing(request: CheckRequest): Promise<CheckResponse>;
   transparency(from: Date, to: Date): Promise<TransparencyReport>;
   ingest(body: Buffer, requestId: string): Promise<IngestResult>;
-  query(sql: string, by: Principal): Promise<QueryResult>;
+  query(sql: string, by: Principal, params?: QueryRequest['params']): Promise<QueryResult>;
   /** GDPR art. 17: removes the seller's personal data (features/store `eraseSeller`), audited. */
   eraseSeller(sellerId: string, by: Principal): Promise<ErasureResult>;
 }

@@ -144,7 +144,21 @@ export const IngestResultSchema = z.object({
 });
 export type IngestResult = z.infer<typeof IngestResultSchema>;
 
-export const QueryRequestSchema = z.object({ sql: z.string().min(1).max(100_000) });
+const QueryParamValue = z.union([z.string(), z.number(), z.boolean()]);
+export const QueryRequestSchema = z.object({
+  sql: z.string().min(1).max(100_000),
+  /**
+   * Values of the statement's ClickHouse `{name:Type}` placeholders, bound by ClickHouse (never
+   * spliced into the SQL): e.g. `{"sql": "… WHERE seller_id = {seller:String}", "params": {"seller": "s-1"}}`.
+   */
+  params: z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a parameter name: letters, digits, _'),
+      z.union([QueryParamValue, z.array(QueryParamValue).max(10_000)]),
+    )
+    .optional(),
+});
+export type QueryRequest = z.infer<typeof QueryRequestSchema>;
 export const QueryResultSchema = z.object({
   rows: z.array(z.record(z.string(), z.unknown())),
   rows_read: z.number().optional(),

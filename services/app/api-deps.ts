@@ -85,7 +85,7 @@ export async function createApiDeps(options: ApiDepsOptions): Promise<AppDeps> {
       if (hadTakedowns) await takedowns.refresh();
       return result;
     },
-    query: (sql, by) => runAuditedQuery(store, sql, `key:${by.keyId}`, config, now),
+    query: (sql, by, params) => runAuditedQuery(store, sql, `key:${by.keyId}`, config, now, params),
     async eraseSeller(sellerId, by) {
       // Rows of the seller still buffered would be written after the erasure: flush them first.
       await store.flush();

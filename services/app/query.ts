@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { runReadonlyQuery, type ReadonlyLimits, type Store } from '../../features/store/index.ts';
+import {
+  runReadonlyQuery,
+  type ReadonlyLimits,
+  type ReadonlyQueryParams,
+  type Store,
+} from '../../features/store/index.ts';
 import type { QueryResult } from '../api/index.ts';
 import type { AppConfig } from './types.ts';
 
@@ -15,7 +20,8 @@ export function readonlyLimits(config: AppConfig): Partial<ReadonlyLimits> {
  * One read-only analyst statement (features/store `runReadonlyQuery`: parsed by ClickHouse, AST
  * guard, `readonly=1`, row/byte/time limits), audited once it ran: who, when, and the SHA-256
  * and length of the statement — not its text, whose literals may name sellers and which an
- * erasure could not reach in the audit log.
+ * erasure could not reach in the audit log. Parameter values are not audited either (they are
+ * such literals); their names are.
  */
 export async function runAuditedQuery(
   store: Store,
@@ -23,9 +29,15 @@ export async function runAuditedQuery(
   actor: string,
   config: AppConfig,
   now: () => number = Date.now,
+  params?: ReadonlyQueryParams,
 ): Promise<QueryResult> {
   const started = performance.now();
-  const { rows, statement } = await runReadonlyQuery(store.executor, sql, readonlyLimits(config));
+  const { rows, statement } = await runReadonlyQuery(
+    store.executor,
+    sql,
+    readonlyLimits(config),
+    params,
+  );
   const elapsed = Math.round((performance.now() - started) * 1000) / 1000;
   await store.auditLog.insert([
     {
@@ -36,6 +48,7 @@ export async function runAuditedQuery(
       detail: JSON.stringify({
         statement_sha256: createHash('sha256').update(statement).digest('hex'),
         statement_length: statement.length,
+        params: Object.keys(params ?? {}).sort(),
         rows: rows.length,
         elapsed_ms: elapsed,
       }),

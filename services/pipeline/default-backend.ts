@@ -38,7 +38,7 @@ export async function openStoreBackend(
     await store.migrate();
     const features = await createFeatures({ store, logger: options.logger });
     return {
-      store: createPipelineStore({ store, logger: options.logger }),
+      store: createPipelineStore({ store, logger: options.logger, minhash: features.minhash }),
       features,
       tables: store,
       async close() {
@@ -64,7 +64,12 @@ export const defaultOpenBackend = (options: OpenBackendOptions) =>
  * sellers whose features changed, and, at the end of a finite input, training a model on the
  * whole population and rescoring everyone.
  */
-export const defaultOpenFlagHook: OpenFlagHook = async ({ flagsOut, backend, logger, schedule }) => {
+export const defaultOpenFlagHook: OpenFlagHook = async ({
+  flagsOut,
+  backend,
+  logger,
+  schedule,
+}) => {
   if (!backend.tables) {
     throw new VigieError('INTERNAL', 'the detectors need the store behind the ingestion backend');
   }

@@ -3,6 +3,7 @@ import {
   createFeatureEngine,
   createInMemoryCrossSellerIndex,
   FEATURE_NAMES,
+  resolveConfig,
   type CrossSellerIndex,
   type FeatureEngine,
   type FeatureEngineOptions,
@@ -36,10 +37,12 @@ export function createEngineStage(
     ...options.engine,
     crossSeller: options.crossSeller ?? createInMemoryCrossSellerIndex(),
   });
+  const config = resolveConfig(options.engine);
   /** Latest event time per seller (ms); as bounded as the engine's own seller map. */
   const lastAt = new Map<string, number>();
   return {
     engine,
+    minhash: { numHashes: config.numHashes, seed: config.minhashSeed },
     async apply(events: readonly AcceptedEvent[]) {
       const changed = engine.apply(events);
       for (const { event } of events) {

@@ -5,12 +5,26 @@ import type { SellerFeaturesRow } from '../../features/store/tables/seller-featu
 import { toEventRow } from '../../features/store/tables/events.ts';
 import { formatDateTime64, parseDateTime64 } from '../../features/store/sql.ts';
 import { eventFromRow, STORED_EVENT_COLUMNS, type StoredEventRow } from './event-from-row.ts';
+import {
+  createTableRowBuilder,
+  editedListings,
+  type ListingBase,
+  type MinHashSettings,
+} from './table-rows.ts';
 import type { AcceptedEvent, PipelineStore } from './types.ts';
 
 export interface PipelineStoreAdapterOptions {
   store: Store;
   logger: Logger;
+  /** MinHash of `listing_texts.minhash`: the feature engine's (default: the engine's defaults). */
+  minhash?: MinHashSettings;
 }
+
+/** A stored listing version as read back (DateTime64 as text). */
+type StoredVersion = Omit<ListingBase, 'version_at'> & { version_at: string };
+
+/** Earlier versions read per edited listing: enough for edits arriving a little out of order. */
+const VERSIONS_PER_LISTING = 8;
 
 const DAY_MS = 86_400_000;
 const unique = (values: Iterable<string>) => [...new Set(values)];
@@ -25,6 +39,40 @@ export function createPipelineStore(
   const { store } = options;
   const ex = store.executor;
   const log = options.logger.child({ component: 'pipeline.store' });
+  const rowsOf = createTableRowBuilder(options.minhash);
+
+  /** The stored versions an edit of this batch builds on (none when the batch has no edit). */
+  async function previousVersions(events: readonly MarketplaceEvent[]): Promise<ListingBase[]> {
+    const edited = editedListings(events);
+    if (edited.length === 0) return [];
+    let until = -Infinity;
+    for (const e of events) {
+      if (e.type === 'listing.edited') until = Math.max(until, Date.parse(e.occurred_at));
+    }
+    const rows = await ex.query<StoredVersion>(
+      `SELECT listing_id, seller_id, version_at, category, title, description, normalized_text,
+              minhash, image_hashes, obfuscation_score
+       FROM listing_texts FINAL
+       WHERE seller_id IN {sellers:Array(String)} AND listing_id IN {ids:Array(String)}
+         AND version_at < {until:DateTime64(3, 'UTC')}
+       ORDER BY version_at DESC
+       LIMIT {n:UInt32} BY seller_id, listing_id`,
+      {
+        params: {
+          sellers: unique(edited.map((l) => l.sellerId)),
+          ids: unique(edited.map((l) => l.listingId)),
+          until: formatDateTime64(until),
+          n: VERSIONS_PER_LISTING,
+        },
+      },
+    );
+    return rows.map((r) => ({
+      ...r,
+      version_at: parseDateTime64(r.version_at),
+      minhash: r.minhash.map(Number),
+      obfuscation_score: Number(r.obfuscation_score),
+    }));
+  }
 
   function readBack(rows: readonly StoredEventRow[]): AcceptedEvent[] {
     const out: AcceptedEvent[] = [];
@@ -121,6 +169,15 @@ export function createPipelineStore(
     },
 
     async writeEvents(events: readonly AcceptedEvent[]) {
+      // Derived rows first: once an event is in `events` it is never written again (it is a
+      // store hit on redelivery), so its listing version and identifier links must already be
+      // durable. Written again after a failure, they collapse by the tables' keys under FINAL.
+      const accepted = events.map((e) => e.event);
+      const links = accepted.flatMap((e) => rowsOf.identifierLinks(e));
+      const versions = rowsOf.listingVersions(accepted, await previousVersions(accepted));
+      if (links.length > 0) await store.identifierLinks.insert(links);
+      if (versions.length > 0) await store.listingTexts.insert(versions);
+      await Promise.all([store.identifierLinks.flush(), store.listingTexts.flush()]);
       await store.events.insert(
         events.map((e) =>
           toEventRow(e.event, {

@@ -41,6 +41,11 @@ export interface FeatureStage<Snapshot = unknown> {
   apply(events: readonly AcceptedEvent[]): Promise<ReadonlySet<string>>;
   /** One snapshot per seller of its current features, computed at `computedAt`. */
   snapshots(sellerIds: readonly string[], computedAt: Date): Snapshot[];
+  /**
+   * The MinHash settings the stage signs listing text with; the store signs `listing_texts` the
+   * same way, so stored and live signatures compare. Absent: features/text defaults.
+   */
+  readonly minhash?: { numHashes: number; seed: number };
 }
 
 /**

@@ -596,7 +596,10 @@ describe('docs/analyst-guide.md on a replayed store', () => {
         missing.length > 0,
         `the replay wrote no ${missing.join(' or ')} rows yet (the pipeline does not fill them)`,
       );
-      const { rows } = await runReadonlyQuery(executor, bindParams(query.sql, expectation.params));
+      // bindParams checks every placeholder has a value and every value a placeholder; the query
+      // then runs as analysts run it, with the values bound by ClickHouse.
+      bindParams(query.sql, expectation.params);
+      const { rows } = await runReadonlyQuery(executor, query.sql, {}, expectation.params);
       expect(plain(rows)).toEqual(await expectation.expected(ctx));
     });
   }

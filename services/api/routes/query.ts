@@ -13,6 +13,6 @@ export function registerQueryRoutes(app: ZodApp, deps: ApiDeps): void {
         response: { 200: QueryResultSchema },
       },
     },
-    async (req) => deps.query(req.body.sql, req.principal!),
+    async (req) => deps.query(req.body.sql, req.principal!, req.body.params),
   );
 }

@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadApiConfig } from '../../api/index.ts';
 import {
   formatRows,
@@ -12,6 +12,7 @@ import { createLogger } from '../../shared/logger.ts';
 
 interface QueryOptions {
   format: OutputFormat;
+  param: Record<string, string>;
   dataDir?: string;
   actor?: string;
 }
@@ -24,6 +25,24 @@ export function cliActor(actor: string | undefined): string {
   } catch {
     return 'cli';
   }
+}
+
+/**
+ * Collects `--param name=value` (repeatable) into the values of the statement's `{name:Type}`
+ * placeholders. Values stay text: ClickHouse parses each as its placeholder's type.
+ */
+export function collectParam(
+  spec: string,
+  previous: Record<string, string> = {},
+): Record<string, string> {
+  const eq = spec.indexOf('=');
+  const name = eq < 0 ? '' : spec.slice(0, eq);
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) {
+    throw new InvalidArgumentError(`expected name=value with a parameter name, got "${spec}"`);
+  }
+  if (Object.hasOwn(previous, name))
+    throw new InvalidArgumentError(`parameter ${name} given twice`);
+  return { ...previous, [name]: spec.slice(eq + 1) };
 }
 
 /** `vigie query "SQL"`: one read-only statement, with the API's limits, audited. */
@@ -40,6 +59,12 @@ export function registerQuery(program: Command): void {
     )
     .option('--data-dir <dir>', 'embedded store directory (default: $VIGIE_DATA_DIR)')
     .option('--actor <name>', 'who runs it, for the audit log (default: cli:<user>)')
+    .option(
+      '--param <name=value>',
+      'value of a {name:Type} placeholder, bound by ClickHouse (repeatable), e.g. --param seller=s-1',
+      collectParam,
+      {},
+    )
     .action(async (sql: string, options: QueryOptions) => {
       const config = loadApiConfig();
       const logger = createLogger({ level: config.LOG_LEVEL });
@@ -49,7 +74,14 @@ export function registerQuery(program: Command): void {
         logger,
       });
       try {
-        const result = await runAuditedQuery(opened.store, sql, cliActor(options.actor), config);
+        const result = await runAuditedQuery(
+          opened.store,
+          sql,
+          cliActor(options.actor),
+          config,
+          Date.now,
+          options.param,
+        );
         process.stdout.write(formatRows(result.rows, options.format));
       } finally {
         await opened.close();

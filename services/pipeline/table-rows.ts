@@ -1,0 +1,170 @@
+import type { ListingEdited, MarketplaceEvent } from '../../streams/contract/index.ts';
+import {
+  createMinHasher,
+  DEFAULT_MINHASH_SEED,
+  DEFAULT_NUM_HASHES,
+  normaliseText,
+  shingles,
+} from '../../features/text/index.ts';
+import {
+  IDENTIFIER_KINDS,
+  type IdentifierLinkRow,
+  type ListingTextRow,
+} from '../../features/store/index.ts';
+
+/** MinHash settings of listing signatures: the feature engine's, so stored and live ones compare. */
+export interface MinHashSettings {
+  numHashes: number;
+  seed: number;
+}
+
+export const DEFAULT_MINHASH_SETTINGS: MinHashSettings = {
+  numHashes: DEFAULT_NUM_HASHES,
+  seed: DEFAULT_MINHASH_SEED,
+};
+
+/** The fields of a listing version an edit does not carry come from the version before it. */
+export type ListingBase = Omit<ListingTextRow, 'event_id'>;
+
+export interface TableRowBuilder {
+  /** One `identifier_links` row per identifier of a `seller.registered`; [] for other events. */
+  identifierLinks(event: MarketplaceEvent): IdentifierLinkRow[];
+  /**
+   * The `listing_texts` rows of a batch's `listing.published` / `listing.edited` events, one per
+   * event. A version is the whole listing as of that event: an edit's missing fields come from
+   * the latest earlier version (in the batch, else `stored`, which the caller reads from the
+   * store); an edit with no earlier version keeps only what it carries. An edit that changes
+   * neither title nor description keeps the earlier version's text columns as they are (the
+   * signature outlives the raw text's TTL, so it is not recomputed from blanked text).
+   */
+  listingVersions(
+    events: readonly MarketplaceEvent[],
+    stored: readonly ListingBase[],
+  ): ListingTextRow[];
+}
+
+const listingKey = (sellerId: string, listingId: string) => `${sellerId}\u0000${listingId}`;
+
+/** `listing.edited` events whose previous version the builder needs (to read it from the store). */
+export function editedListings(
+  events: readonly MarketplaceEvent[],
+): Array<{ sellerId: string; listingId: string }> {
+  const out = new Map<string, { sellerId: string; listingId: string }>();
+  for (const e of events) {
+    if (e.type === 'listing.edited') {
+      out.set(listingKey(e.seller_id, e.listing_id), {
+        sellerId: e.seller_id,
+        listingId: e.listing_id,
+      });
+    }
+  }
+  return [...out.values()];
+}
+
+/**
+ * Rows of the store's derived tables, built from accepted events. Text is composed and
+ * normalised as the feature engine does (title, newline, description; features/text
+ * `normaliseText`) and signed with the engine's MinHash settings, full 32-bit slots.
+ */
+export function createTableRowBuilder(
+  settings: MinHashSettings = DEFAULT_MINHASH_SETTINGS,
+): TableRowBuilder {
+  const hasher = createMinHasher(settings);
+
+  function textColumns(title: string, description: string) {
+    const norm = normaliseText(`${title}\n${description}`);
+    const items = shingles(norm.tokens);
+    return {
+      normalized_text: norm.normalised,
+      // No shingle, no signature: an all-empty one would "match" every other empty text.
+      minhash: items.length === 0 ? [] : Array.from(hasher.signature(items)),
+      obfuscation_score: norm.obfuscation,
+    };
+  }
+
+  return {
+    identifierLinks(event) {
+      if (event.type !== 'seller.registered') return [];
+      const at = Date.parse(event.occurred_at);
+      const rows: IdentifierLinkRow[] = [];
+      for (const kind of IDENTIFIER_KINDS) {
+        const hash = event.identifiers[kind];
+        // Lower case, as the engine compares them: one identifier, whatever the hex case.
+        if (hash !== undefined) {
+          rows.push({
+            identifier_kind: kind,
+            identifier_hash: hash.toLowerCase(),
+            seller_id: event.seller_id,
+            first_seen: at,
+          });
+        }
+      }
+      return rows;
+    },
+
+    listingVersions(events, stored) {
+      const versions = new Map<string, ListingBase[]>();
+      const add = (v: ListingBase) => {
+        const key = listingKey(v.seller_id, v.listing_id);
+        const list = versions.get(key);
+        if (list) list.push(v);
+        else versions.set(key, [v]);
+      };
+      for (const v of stored) add(v);
+      const previous = (e: ListingEdited, at: number): ListingBase | undefined => {
+        let best: ListingBase | undefined;
+        for (const v of versions.get(listingKey(e.seller_id, e.listing_id)) ?? []) {
+          if (v.version_at < at && (best === undefined || v.version_at > best.version_at)) best = v;
+        }
+        return best;
+      };
+
+      const listingEvents = events
+        .filter((e) => e.type === 'listing.published' || e.type === 'listing.edited')
+        .map((e) => ({ e, at: Date.parse(e.occurred_at) }))
+        // Event-time order, so an edit builds on the versions before it in the same batch.
+        .sort((a, b) => a.at - b.at || (a.e.event_id < b.e.event_id ? -1 : 1));
+
+      const rows: ListingTextRow[] = [];
+      for (const { e, at } of listingEvents) {
+        let version: ListingBase;
+        if (e.type === 'listing.published') {
+          version = {
+            listing_id: e.listing_id,
+            seller_id: e.seller_id,
+            version_at: at,
+            category: e.category,
+            title: e.title,
+            description: e.description,
+            image_hashes: e.image_hashes ?? [],
+            ...textColumns(e.title, e.description),
+          };
+        } else if (e.type === 'listing.edited') {
+          const prev = previous(e, at);
+          const title = e.title ?? prev?.title ?? '';
+          const description = e.description ?? prev?.description ?? '';
+          const sameText = e.title === undefined && e.description === undefined && prev;
+          version = {
+            listing_id: e.listing_id,
+            seller_id: e.seller_id,
+            version_at: at,
+            category: e.category ?? prev?.category ?? '',
+            title,
+            description,
+            image_hashes: e.image_hashes ?? prev?.image_hashes ?? [],
+            ...(sameText
+              ? {
+                  normalized_text: sameText.normalized_text,
+                  minhash: sameText.minhash,
+                  obfuscation_score: sameText.obfuscation_score,
+                }
+              : textColumns(title, description)),
+          };
+        } else continue;
+        add(version);
+        rows.push({ ...version, event_id: e.event_id });
+      }
+      return rows;
+    },
+  };
+}

@@ -1,0 +1,253 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createExecutor,
+  createStore,
+  type ClickHouseExecutor,
+} from '../../features/store/index.ts';
+import { DEFAULT_NUM_HASHES, normaliseText } from '../../features/text/index.ts';
+import { runReplay, type ReplayDeps } from '../../services/cli/commands/replay.ts';
+import { defaultOpenBackend } from '../../services/pipeline/index.ts';
+import { createPipelineStore } from '../../services/pipeline/store-adapter.ts';
+import type { MarketplaceEvent } from '../../streams/contract/index.ts';
+import { uniqueDatabase } from '../helpers/clickhouse.ts';
+
+/**
+ * The pipeline's derived tables: a replay through the real pipeline and engine into chDB fills
+ * `listing_texts` (one version per publication or edit) and `identifier_links` (one row per
+ * hashed identifier of a registration), and replaying or redelivering the same events adds no
+ * duplicate rows.
+ */
+
+const T0 = Date.parse('2026-03-02T08:00:00Z');
+const at = (hours: number) => new Date(T0 + hours * 3_600_000).toISOString();
+let n = 0;
+const envelope = (seller: string, hours: number) => ({
+  event_id: `pt-${++n}`,
+  seller_id: seller,
+  occurred_at: at(hours),
+});
+const published = (
+  seller: string,
+  hours: number,
+  listing: string,
+  title: string,
+  description: string,
+  imageHashes?: string[],
+): MarketplaceEvent => ({
+  ...envelope(seller, hours),
+  type: 'listing.published',
+  listing_id: listing,
+  title,
+  description,
+  category: 'electronics/lasers',
+  price: { amount: 30, currency: 'EUR' },
+  ...(imageHashes ? { image_hashes: imageHashes } : {}),
+});
+
+const PLAIN = { title: 'Green laser pointer 5000 mW', description: 'Burns matches, range 10 km' };
+/** The same words disguised: Cyrillic look-alikes, leetspeak and dotted letters. */
+const DISGUISED = { title: 'Grееn l4s3r р.o.i.n.t.e.r 5000 mW', description: PLAIN.description };
+const IMAGE = 'ab'.repeat(32);
+
+const EVENTS: MarketplaceEvent[] = [
+  {
+    ...envelope('s-a', 0),
+    type: 'seller.registered',
+    identifiers: { email_hash: 'aa01', phone_hash: 'bb02', device_hash: 'CC03' },
+  },
+  { ...envelope('s-b', 0), type: 'seller.registered', identifiers: { payout_hash: 'dd04' } },
+  { ...envelope('s-c', 0), type: 'seller.registered', identifiers: {} },
+  published('s-a', 1, 'L1', PLAIN.title, PLAIN.description, [IMAGE]),
+  published('s-b', 2, 'L2', DISGUISED.title, DISGUISED.description),
+  published('s-a', 3, 'L3', 'Oak chair', 'Solid oak, hand made'),
+  // Edits: the title only (description, category and images come from the publication)…
+  { ...envelope('s-a', 4), type: 'listing.edited', listing_id: 'L3', title: 'Oak chair, waxed' },
+  // …and the price only (the text, and so its signature, is the previous version's).
+  {
+    ...envelope('s-a', 5),
+    type: 'listing.edited',
+    listing_id: 'L1',
+    price: { amount: 25, currency: 'EUR' },
+  },
+  {
+    ...envelope('s-a', 6),
+    type: 'listing.taken_down',
+    listing_id: 'L1',
+    decision_ground: 'DECISION_GROUND_ILLEGAL_CONTENT',
+    category: 'STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS',
+    source_type: 'SOURCE_ARTICLE_16',
+    automated_detection: false,
+  },
+];
+const LISTING_EVENTS = EVENTS.filter(
+  (e) => e.type.startsWith('listing.') && e.type !== 'listing.taken_down',
+);
+
+const logger = pino({ level: 'silent' });
+const deps: ReplayDeps = { openBackend: defaultOpenBackend, openFlagHook: null };
+
+interface TextRow {
+  listing_id: string;
+  event_id: string;
+  version_at: string;
+  category: string;
+  title: string;
+  description: string;
+  normalized_text: string;
+  minhash: number[];
+  image_hashes: string[];
+  obfuscation_score: number;
+}
+
+describe('listing_texts and identifier_links from the pipeline (chDB)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigie-pipeline-tables-'));
+  const dataDir = join(dir, 'data');
+  const file = join(dir, 'events.ndjson');
+  const database = uniqueDatabase('pipeline_tables');
+  let executor: ClickHouseExecutor;
+
+  const count = async (sql: string) =>
+    Number((await executor.query<{ n: string }>(sql))[0]?.n ?? Number.NaN);
+  const texts = () =>
+    executor.query<TextRow>(
+      `SELECT listing_id, event_id, version_at, category, title, description, normalized_text,
+              minhash, image_hashes, obfuscation_score
+       FROM listing_texts FINAL ORDER BY version_at`,
+    );
+
+  beforeAll(async () => {
+    process.env.CLICKHOUSE_URL = '';
+    process.env.CLICKHOUSE_DATABASE = database;
+    process.env.LOG_LEVEL = 'silent';
+    // Fixed 2026 event times: keep their text, whatever today's date.
+    process.env.VIGIE_TEXT_TTL_DAYS = '3650';
+    writeFileSync(file, EVENTS.map((e) => JSON.stringify(e)).join('\n'));
+    // Batches of 2: the title-only edit of L3 meets its publication in the store, not the batch.
+    const summary = await runReplay(file, { dataDir, batchSize: 2 }, deps);
+    expect(summary).toMatchObject({ accepted: EVENTS.length, rejected: 0 });
+    executor = await createExecutor({ dataDir, database });
+  });
+
+  afterAll(async () => {
+    await executor?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes one listing version per publication or edit, whole and signed', async () => {
+    const rows = await texts();
+    expect(rows.map((r) => r.event_id)).toEqual(LISTING_EVENTS.map((e) => e.event_id));
+    const byEvent = new Map(rows.map((r) => [r.event_id, r]));
+    const [l1, l2, l3, l3edit, l1edit] = LISTING_EVENTS.map((e) => byEvent.get(e.event_id)!);
+
+    for (const r of rows) {
+      expect(r.minhash).toHaveLength(DEFAULT_NUM_HASHES);
+      expect(r.minhash.every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff)).toBe(true);
+    }
+    // Full 32-bit slots, not the engine's 8-bit sketch.
+    expect(Math.max(...l1!.minhash)).toBeGreaterThan(0xff);
+
+    // Obfuscation as the engine scores it: title, newline, description.
+    const disguised = normaliseText(`${DISGUISED.title}\n${DISGUISED.description}`);
+    expect(l2!.obfuscation_score).toBeGreaterThan(0);
+    expect(l2!.obfuscation_score).toBeCloseTo(disguised.obfuscation, 12);
+    expect(l2!.normalized_text).toBe(disguised.normalised);
+    expect(l1!.obfuscation_score).toBe(0);
+    // Normalisation undoes the disguise: the copy's signature is the original's.
+    expect(l2!.minhash).toEqual(l1!.minhash);
+    expect(l1!).toMatchObject({ title: PLAIN.title, image_hashes: [IMAGE] });
+
+    // A title-only edit keeps the published description and category; its signature moves.
+    expect(l3edit).toMatchObject({
+      listing_id: 'L3',
+      title: 'Oak chair, waxed',
+      description: 'Solid oak, hand made',
+      category: 'electronics/lasers',
+    });
+    expect(l3edit!.minhash).not.toEqual(l3!.minhash);
+    // A price-only edit is a version too, with the text and signature of the one before.
+    expect(l1edit).toMatchObject({ listing_id: 'L1', title: PLAIN.title, image_hashes: [IMAGE] });
+    expect(l1edit!.minhash).toEqual(l1!.minhash);
+  });
+
+  it('writes one identifier link per hashed identifier, lower-cased, at registration time', async () => {
+    const links = await executor.query<{
+      identifier_kind: string;
+      identifier_hash: string;
+      seller_id: string;
+      first_seen: string;
+    }>(
+      `SELECT identifier_kind, identifier_hash, seller_id, first_seen
+       FROM identifier_links FINAL ORDER BY identifier_kind`,
+    );
+    const first = (h: number) => at(h).replace('T', ' ').replace('Z', '');
+    expect(links).toEqual([
+      {
+        identifier_kind: 'device_hash',
+        identifier_hash: 'cc03',
+        seller_id: 's-a',
+        first_seen: first(0),
+      },
+      {
+        identifier_kind: 'email_hash',
+        identifier_hash: 'aa01',
+        seller_id: 's-a',
+        first_seen: first(0),
+      },
+      {
+        identifier_kind: 'payout_hash',
+        identifier_hash: 'dd04',
+        seller_id: 's-b',
+        first_seen: first(0),
+      },
+      {
+        identifier_kind: 'phone_hash',
+        identifier_hash: 'bb02',
+        seller_id: 's-a',
+        first_seen: first(0),
+      },
+    ]);
+  });
+
+  it('adds no rows when the same file is replayed again', async () => {
+    const before = {
+      texts: await count('SELECT count() AS n FROM listing_texts'),
+      links: await count('SELECT count() AS n FROM identifier_links'),
+    };
+    await executor.close();
+    const again = await runReplay(file, { dataDir, batchSize: 500 }, deps);
+    expect(again).toMatchObject({ accepted: 0, duplicates: EVENTS.length });
+    executor = await createExecutor({ dataDir, database });
+    // Not even before a merge: the stored events are store hits, nothing derived is written.
+    expect(await count('SELECT count() AS n FROM listing_texts')).toBe(before.texts);
+    expect(await count('SELECT count() AS n FROM identifier_links')).toBe(before.links);
+    expect(before).toEqual({ texts: LISTING_EVENTS.length, links: 4 });
+  });
+
+  it('collapses rows written twice by a redelivered batch (same keys, FINAL)', async () => {
+    const store = createStore({ executor, logger, textTtlDays: 3650 });
+    const adapter = createPipelineStore({ store, logger });
+    const accepted = EVENTS.map((event) => ({ event, raw: JSON.stringify(event), receivedAt: T0 }));
+    // As after a crash between the derived tables' flush and the ack: the same batch again.
+    await adapter.writeEvents(accepted);
+    await adapter.writeEvents(accepted);
+    await store.close();
+    expect(
+      await count(
+        'SELECT count() AS n FROM (SELECT DISTINCT seller_id, listing_id, version_at FROM listing_texts)',
+      ),
+    ).toBe(LISTING_EVENTS.length);
+    expect(await count('SELECT count() AS n FROM listing_texts FINAL')).toBe(LISTING_EVENTS.length);
+    expect(await count('SELECT count() AS n FROM identifier_links FINAL')).toBe(4);
+    // And the versions are the same rows as before (the edit of L3 built on the same base).
+    const rows = await texts();
+    expect(rows.find((r) => r.listing_id === 'L3' && r.title === 'Oak chair, waxed')).toMatchObject(
+      {
+        description: 'Solid oak, hand made',
+      },
+    );
+  });
+});
