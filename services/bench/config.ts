@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { loadConfig } from '../shared/config.ts';
+import { PipelineEnvSchema } from '../pipeline/index.ts';
+import { DetectorEnvShape } from '../detector/index.ts';
+
+/**
+ * The environment of `vigie bench`: the pipeline's and the detector's own options (the bench
+ * measures the service as configured), except that logs default to `error`: the bench's own
+ * progress lines (stderr) stay readable, and expected warnings (the simulated malformed lines
+ * going to the dead letters) are not news.
+ */
+export const BenchEnvSchema = PipelineEnvSchema.extend(DetectorEnvShape).extend({
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('error'),
+});
+
+export type BenchEnv = z.infer<typeof BenchEnvSchema>;
+
+export function loadBenchConfig(env?: Record<string, string | undefined>): BenchEnv {
+  return loadConfig(BenchEnvSchema, env);
+}

@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import {
+  simulateMarketplace,
+  writeNdjson,
+  type Simulation,
+  type SimulationTruth,
+} from '../simulator/index.ts';
+import { EVENTS_PER_SELLER } from './options.ts';
+
+/** The simulated marketplace every ingestion measurement replays (30 days, default shares). */
+export interface BenchDataset {
+  simulation: Simulation;
+  sellers: number;
+  days: number;
+  seed: number;
+  /** The same stream as NDJSON (for file replay), under the work directory. */
+  file: string;
+  lines: number;
+  bytes: number;
+}
+
+export const DATASET_DAYS = 30;
+
+export function sellersFor(events: number): number {
+  return Math.max(10, Math.ceil(events / EVENTS_PER_SELLER));
+}
+
+/** Simulates ~`events` lines (12,500 sellers × 30 days ≈ 1,015,000) and writes them to a file. */
+export async function prepareDataset(
+  events: number,
+  seed: number,
+  workDir: string,
+): Promise<BenchDataset> {
+  const sellers = sellersFor(events);
+  const simulation = simulateMarketplace({ sellers, days: DATASET_DAYS, seed });
+  const file = join(workDir, `sim-${sellers}-${seed}.ndjson`);
+  const counts = await writeNdjson(simulation.events, file);
+  return {
+    simulation,
+    sellers,
+    days: DATASET_DAYS,
+    seed,
+    file,
+    lines: counts.lines,
+    bytes: counts.bytes,
+  };
+}
+
+/** Ordinary sellers (no takedown, no notice in the stream): a probe notice is their first. */
+export function ordinarySellers(truth: SimulationTruth, count: number): string[] {
+  const ids = Object.entries(truth.sellers)
+    .filter(([, s]) => s.class === 'ordinary')
+    .map(([id]) => id)
+    .sort();
+  const step = Math.max(1, Math.floor(ids.length / (count + 1)));
+  return Array.from(
+    { length: Math.min(count, ids.length) },
+    (_, i) => ids[(i + 1) * step] ?? ids[i]!,
+  );
+}

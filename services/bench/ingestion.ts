@@ -1,0 +1,125 @@
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import {
+  createExecutor,
+  createStore,
+  type ClickHouseExecutor,
+  type Store,
+} from '../../features/store/index.ts';
+import {
+  createKafkaDeadLetterSink,
+  DEAD_LETTER_TOPIC_CONFIG,
+} from '../../streams/dead-letter/index.ts';
+import { ensureTopics } from '../../streams/kafka/index.ts';
+import { createDetectorService, type DetectorService } from '../detector/index.ts';
+import {
+  createIngestService,
+  createPipeline,
+  defaultOpenBackend,
+  type IngestionBackend,
+  type IngestService,
+} from '../pipeline/index.ts';
+import type { BenchEnv } from './config.ts';
+import { createTimedPipeline, type TimedPipeline } from './timed-pipeline.ts';
+
+export interface BenchTopics {
+  main: string;
+  priority: string;
+  deadLetter: string;
+  group: string;
+}
+
+export interface BenchIngestion {
+  readonly timed: TimedPipeline;
+  readonly detector: DetectorService;
+  readonly store: Store;
+  /** Starts both consumers (main and priority lanes). */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenIngestionOptions {
+  kafka: Kafka;
+  topics: BenchTopics;
+  config: BenchEnv;
+  logger: Logger;
+  dataDir: string;
+  database: string;
+}
+
+/**
+ * The ingestion service as `vigie run` wires it — store and feature engine, the detector on the
+ * pipeline's `onChanged` (as `vigie serve` wires it), dead letters to Kafka, main and priority
+ * consumers — with the pipeline wrapped in a stopwatch.
+ */
+export async function openBenchIngestion(options: OpenIngestionOptions): Promise<BenchIngestion> {
+  const { kafka, topics, config, logger } = options;
+  await ensureTopics(kafka, [{ topic: topics.deadLetter, config: DEAD_LETTER_TOPIC_CONFIG }]);
+  const opened: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const step of opened.reverse()) await step().catch(() => undefined);
+    opened.length = 0;
+  };
+  try {
+    const producer: Producer = kafka.producer({
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await producer.connect();
+    opened.push(() => producer.disconnect());
+    const storeOptions = { dataDir: options.dataDir, database: options.database, logger };
+    const backend: IngestionBackend = await defaultOpenBackend({
+      ...storeOptions,
+      textTtlDays: config.VIGIE_TEXT_TTL_DAYS,
+    });
+    opened.push(() => backend.close());
+    // A second executor on the same directory shares the process's chDB session.
+    const executor: ClickHouseExecutor = await createExecutor(storeOptions);
+    opened.push(() => executor.close());
+    const store = createStore({ executor, logger, textTtlDays: config.VIGIE_TEXT_TTL_DAYS });
+    opened.push(() => store.close());
+    const detector = createDetectorService({ config, store, logger, kafka: null, schedule: false });
+    await detector.start();
+    opened.push(() => detector.close());
+    const pipeline = createPipeline({
+      store: backend.store,
+      features: backend.features,
+      deadLetters: createKafkaDeadLetterSink({ producer, topic: topics.deadLetter }),
+      logger,
+      onChanged: (ids) => detector.onChanged(ids),
+      batchSize: config.VIGIE_BATCH_SIZE,
+      recentIdCapacity: config.VIGIE_RECENT_IDS,
+    });
+    const timed = createTimedPipeline(pipeline);
+    const service: IngestService = createIngestService({
+      kafka,
+      pipeline: timed.pipeline,
+      logger,
+      groupId: topics.group,
+      topic: topics.main,
+      priorityTopic: topics.priority,
+      partitionsConsumedConcurrently: config.VIGIE_PARTITIONS_CONCURRENCY,
+      maxBytesPerPartition: config.VIGIE_FETCH_MAX_BYTES,
+      sessionTimeout: config.VIGIE_SESSION_TIMEOUT_MS,
+      backoff: { initialMs: config.VIGIE_RETRY_INITIAL_MS },
+    });
+    let started = false;
+    return {
+      timed,
+      detector,
+      store,
+      async start() {
+        opened.push(() => service.stop());
+        started = true;
+        await service.start();
+      },
+      async close() {
+        if (!started) await pipeline.stop();
+        await close();
+      },
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

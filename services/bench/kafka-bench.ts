@@ -1,0 +1,254 @@
+import { randomBytes } from 'node:crypto';
+import { Partitioners, type Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { VigieError } from '../../streams/errors.ts';
+import { ensureTopics } from '../../streams/kafka/index.ts';
+import { createClickHouseDetectorStore } from '../detector/index.ts';
+import { produceToKafka, simulateMarketplace } from '../simulator/index.ts';
+import type { BenchEnv } from './config.ts';
+import { DATASET_DAYS, ordinarySellers, sellersFor, type BenchDataset } from './dataset.ts';
+import { openBenchIngestion, type BenchTopics } from './ingestion.ts';
+import { measureKafkaCeiling } from './kafka-ceiling.ts';
+import { readMemory } from './memory.ts';
+import {
+  BENCH_TARGETS,
+  EVENTS_PER_SELLER,
+  latencySecondsFor,
+  type BenchOptions,
+} from './options.ts';
+import { runPacedLatency } from './paced-latency.ts';
+import { runPriorityProbes } from './priority-probe.ts';
+import type { E2eSection, MemorySection, PrioritySection } from './report.ts';
+import { stopwatch, throughput } from './stats.ts';
+
+export interface KafkaBenchDeps {
+  kafka: Kafka;
+  config: BenchEnv;
+  logger: Logger;
+  log: (line: string) => void;
+  dataDir: string;
+}
+
+export interface KafkaBenchResult {
+  e2e: E2eSection;
+  priority: PrioritySection;
+  memory: MemorySection;
+}
+
+const PARTITIONS = 6;
+
+/**
+ * One drain of the pre-produced backlog through the real service gives three measurements: the
+ * sustained rate (e2e), trusted-flagger notices sent while the backlog is queued (priority), and
+ * the resident bytes per seller once it is done (memory). Then the model is trained on the drained
+ * store and new sellers' events are produced at a steady rate (produce-to-score latency).
+ */
+export async function runKafkaBench(
+  dataset: BenchDataset,
+  options: BenchOptions,
+  deps: KafkaBenchDeps,
+): Promise<KafkaBenchResult> {
+  const { kafka, config, logger, log } = deps;
+  const runId = randomBytes(4).toString('hex');
+  const topics: BenchTopics = {
+    main: `bench.events.${runId}`,
+    priority: `bench.priority.${runId}`,
+    deadLetter: `bench.dead-letter.${runId}`,
+    group: `vigie-bench-${runId}`,
+  };
+  const timeoutMs = options.drainTimeoutSeconds * 1000;
+  await ensureTopics(kafka, [
+    { topic: topics.main, numPartitions: PARTITIONS },
+    { topic: topics.priority, numPartitions: PARTITIONS },
+  ]);
+
+  // Only the main topic: the backlog is ordinary traffic, the priority topic holds the probes.
+  let t = performance.now();
+  const produced = await produceToKafka(dataset.simulation.records(), {
+    kafka,
+    topic: topics.main,
+    partitions: PARTITIONS,
+  });
+  const produce = throughput(produced.lines, performance.now() - t);
+  log(`kafka: ${produced.lines} lines produced (${produce.events_per_s}/s)`);
+
+  const ceiling = await measureKafkaCeiling({
+    kafka,
+    topic: topics.main,
+    groupId: `${topics.group}.ceiling`,
+    expected: produced.lines,
+    partitionsConsumedConcurrently: config.VIGIE_PARTITIONS_CONCURRENCY,
+    maxBytesPerPartition: config.VIGIE_FETCH_MAX_BYTES,
+    timeoutMs,
+  });
+  log(`kafka: transport baseline ${ceiling.events_per_s} messages/s`);
+
+  const ingestion = await openBenchIngestion({
+    kafka,
+    topics,
+    config,
+    logger,
+    dataDir: deps.dataDir,
+    database: 'bench_kafka',
+  });
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  try {
+    await producer.connect();
+    const before = readMemory();
+    const { timed } = ingestion;
+    const probeSellers = ordinarySellers(dataset.simulation.truth, options.priorityProbes + 1);
+    if (probeSellers.length < options.priorityProbes + 1) {
+      throw new VigieError('BAD_REQUEST', 'too few ordinary sellers for the priority probes');
+    }
+    const startCall = performance.now();
+    const drainWatch = stopwatch();
+    await ingestion.start();
+    const probes = runPriorityProbes({
+      producer,
+      topics,
+      timed,
+      detectorStore: createClickHouseDetectorStore(ingestion.store),
+      sellers: probeSellers,
+      probes: options.priorityProbes,
+      queued: produced.lines,
+      occurredAt: dataset.simulation.truth.end,
+      runId,
+      intervalMs: 2_000,
+    });
+    // Awaited after the drain; a failure must not go unhandled meanwhile.
+    probes.catch(() => undefined);
+    // The backlog, the probes' main-topic copies and the baseline notice.
+    const expected = produced.lines + options.priorityProbes + 1;
+    const progress = setInterval(() => {
+      const elapsed = (performance.now() - (timed.firstBatchAt() ?? startCall)) / 1000;
+      log(
+        `kafka: ${timed.main.records}/${expected} drained, ` +
+          `${Math.round(timed.main.records / Math.max(elapsed, 1e-3))}/s`,
+      );
+    }, 15_000);
+    try {
+      // With the probes: if one fails, the drain would wait for its main-topic copy in vain.
+      await withTimeout(
+        Promise.all([timed.untilRecords('main', expected), probes]),
+        timeoutMs,
+        () => `pipeline drained ${timed.main.records} of ${expected} records`,
+      );
+    } finally {
+      clearInterval(progress);
+    }
+    const drainedAt = timed.lastDoneAt()!;
+    const drainCpuMs = drainWatch.cpuMs();
+    const firstAt = timed.firstBatchAt()!;
+    const probeRun = await probes;
+    const baseline = await probeRun.baseline;
+    const after = readMemory();
+    const sellers = timed.sellers.size;
+    const drainedRecords = timed.main.records;
+    const drained = {
+      accepted: timed.main.accepted + timed.priority.accepted,
+      duplicates: timed.main.duplicates + timed.priority.duplicates,
+      rejected: timed.main.rejected + timed.priority.rejected,
+    };
+    const pipelineRate = throughput(timed.main.records, drainedAt - firstAt, drainCpuMs);
+    log(`kafka: pipeline ${pipelineRate.events_per_s} events/s, ${sellers} sellers`);
+
+    t = performance.now();
+    const trained = await ingestion.detector.loop.train({ seed: options.seed, rescore: false });
+    const trainMs = performance.now() - t;
+    log(`kafka: model trained on ${trained.rows} sellers in ${Math.round(trainMs)} ms`);
+
+    const seconds = latencySecondsFor(options);
+    const fresh = simulateMarketplace({
+      sellers: Math.max(
+        sellersFor(1_000),
+        Math.ceil(((options.latencyRate * seconds) / EVENTS_PER_SELLER) * 1.2),
+      ),
+      days: DATASET_DAYS,
+      seed: options.seed + 1,
+    });
+    log(`kafka: latency run, ${options.latencyRate} events/s for ${seconds} s`);
+    const paced = await runPacedLatency({
+      kafka,
+      topic: topics.main,
+      timed,
+      simulation: fresh,
+      ratePerS: options.latencyRate,
+      seconds,
+      settleTimeoutMs: Math.min(timeoutMs, Math.max(60_000, seconds * 3_000)),
+    });
+    log(`kafka: latency p50 ${paced.latency.p50_ms} ms, p99 ${paced.latency.p99_ms} ms`);
+
+    const e2e: E2eSection = {
+      topic_partitions: PARTITIONS,
+      produce,
+      pipeline: {
+        ...pipelineRate,
+        ...drained,
+        sellers,
+        startup_s: Math.round(firstAt - startCall) / 1000,
+      },
+      baseline: {
+        name: 'kafkajs eachBatch + JSON.parse (same fetch settings)',
+        records: ceiling.records,
+        elapsed_s: ceiling.elapsed_s,
+        events_per_s: ceiling.events_per_s,
+        ...(ceiling.cpu_s === undefined ? {} : { cpu_s: ceiling.cpu_s }),
+      },
+      target: {
+        target: BENCH_TARGETS.kafkaEventsPerS,
+        met: pipelineRate.events_per_s >= BENCH_TARGETS.kafkaEventsPerS,
+      },
+      latency: {
+        rate_per_s: options.latencyRate,
+        duration_s: paced.durationS,
+        produced: paced.produced,
+        achieved_rate_per_s: paced.achievedRate,
+        produce_to_score: paced.latency,
+        target: {
+          target: BENCH_TARGETS.p99LatencyMs,
+          met: paced.completed && paced.latency.p99_ms <= BENCH_TARGETS.p99LatencyMs,
+        },
+        model_trained_on: trained.rows,
+        train_ms: Math.round(trainMs),
+        completed: paced.completed,
+      },
+    };
+    const rssPer = (after.rss - before.rss) / sellers;
+    const heapPer = (after.heapUsed - before.heapUsed) / sellers;
+    const memory: MemorySection = {
+      sellers,
+      before: { rss_bytes: before.rss, heap_used_bytes: before.heapUsed },
+      after: { rss_bytes: after.rss, heap_used_bytes: after.heapUsed },
+      rss_bytes_per_seller: Math.round(rssPer),
+      heap_bytes_per_seller: Math.round(heapPer),
+      target: { target: BENCH_TARGETS.bytesPerSeller, met: rssPer <= BENCH_TARGETS.bytesPerSeller },
+      note:
+        `after the drain of ${drainedRecords} records, full GC; the deltas include the ` +
+        `recent-id cache (${config.VIGIE_RECENT_IDS} ids), chDB's in-process caches and kafkajs buffers`,
+    };
+    return { e2e, priority: probeRun.result(baseline.latencyMs), memory };
+  } finally {
+    await producer.disconnect().catch(() => undefined);
+    await ingestion.close();
+  }
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number, what: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new VigieError('INTERNAL', `timed out after ${ms} ms: ${what()}`)),
+          ms,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

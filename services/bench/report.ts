@@ -1,0 +1,189 @@
+import { z } from 'zod';
+
+/** The JSON `vigie bench` writes (bench-results/bench-<date>.json). Figures are positive numbers. */
+
+const Positive = z.number().positive();
+const NonNegative = z.number().min(0);
+
+/** A run compared with a target: `met` is false when the figure is worse than the target. */
+const Target = z.object({ target: Positive, met: z.boolean() });
+
+export const LatencySummarySchema = z.object({
+  count: z.number().int().min(0),
+  p50_ms: NonNegative,
+  p90_ms: NonNegative,
+  p99_ms: NonNegative,
+  max_ms: NonNegative,
+});
+export type LatencySummary = z.infer<typeof LatencySummarySchema>;
+
+export const ThroughputSchema = z.object({
+  records: z.number().int().positive(),
+  elapsed_s: Positive,
+  events_per_s: Positive,
+  /**
+   * CPU time of this process over the run (all its threads: chDB's, workers'), when measured:
+   * on a shared machine, wall-clock rates depend on the neighbours' load, CPU time much less.
+   */
+  cpu_s: NonNegative.optional(),
+});
+export type Throughput = z.infer<typeof ThroughputSchema>;
+
+export const E2eSectionSchema = z.object({
+  topic_partitions: z.number().int().positive(),
+  produce: ThroughputSchema,
+  /** The real pipeline: Kafka group → decode → dedup → engine → chDB → detector → commit. */
+  pipeline: ThroughputSchema.extend({
+    accepted: z.number().int().min(0),
+    duplicates: z.number().int().min(0),
+    rejected: z.number().int().min(0),
+    sellers: z.number().int().positive(),
+    /** Time from start() to the first handled batch (group join), excluded from events_per_s. */
+    startup_s: NonNegative,
+  }),
+  /** Transport ceiling: a kafkajs consumer that only reads and JSON-parses. */
+  baseline: ThroughputSchema.extend({ name: z.string() }),
+  target: Target,
+  latency: z.object({
+    rate_per_s: Positive,
+    duration_s: Positive,
+    produced: z.number().int().positive(),
+    achieved_rate_per_s: Positive,
+    produce_to_score: LatencySummarySchema,
+    target: Target,
+    /** Detector model used while scoring (trained after the drain, on the drained store). */
+    model_trained_on: z.number().int().min(0),
+    train_ms: NonNegative,
+    completed: z.boolean(),
+  }),
+});
+
+export const ReplaySectionSchema = z.object({
+  pipeline: ThroughputSchema.extend({
+    accepted: z.number().int().min(0),
+    duplicates: z.number().int().min(0),
+    rejected: z.number().int().min(0),
+    sellers: z.number().int().positive(),
+  }),
+  /** Raw line reading + JSON.parse + zod (the contract's decodeRecord), nothing else. */
+  baseline: ThroughputSchema.extend({ name: z.string() }),
+  target: Target,
+});
+
+export const PrioritySectionSchema = z.object({
+  /** Ordinary events queued on the main topic when the first notice was sent. */
+  backlog: z.number().int().positive(),
+  /** Notice on `marketplace.priority` → the seller's features stored and scored. */
+  priority: LatencySummarySchema,
+  /** Each notice's effect checked in the stored snapshot (notices_trusted_total went up). */
+  verified: z.boolean(),
+  /** The same kind of notice on the main topic only, behind the backlog. */
+  baseline: z.object({ latency_ms: Positive, queued_behind: z.number().int().min(0) }),
+  target: Target,
+});
+
+const ScoringRun = z.object({
+  elapsed_ms: Positive,
+  /** Process CPU time (all threads) while scoring. */
+  cpu_ms: Positive,
+  sellers_per_s: Positive,
+});
+
+export const DetectorSectionSchema = z.object({
+  rows: z.number().int().positive(),
+  features: z.number().int().positive(),
+  trees: z.number().int().positive(),
+  sample_size: z.number().int().positive(),
+  vigie: z.object({
+    train_ms: Positive,
+    single_thread: ScoringRun,
+    parallel: ScoringRun.extend({
+      threads: z.number().int().positive(),
+      /** Worker start-up and model transfer, paid once per model. */
+      pool_start_ms: Positive,
+    }),
+  }),
+  baseline: z.object({
+    name: z.string(),
+    /** Same-size trees: trained on a ψ-row sample, as each Vigie tree is. */
+    train_ms: Positive,
+    scored_rows: z.number().int().positive(),
+    score: ScoringRun,
+    /** Trained on a larger sample (deeper trees), as a user of the package would. */
+    large: z.object({
+      train_rows: z.number().int().positive(),
+      train_ms: Positive,
+      scored_rows: z.number().int().positive(),
+      sellers_per_s: Positive,
+    }),
+  }),
+  /** Vigie's best sellers/s (wall clock) over the baseline's, same-size trees. */
+  speedup: Positive,
+  speedup_single_thread: Positive,
+  /** Sellers per CPU-second, single thread, over the baseline's: independent of the load. */
+  speedup_per_cpu: Positive,
+  speedup_vs_large: Positive,
+  /** Scores of the parallel and single-thread scorers are identical. */
+  parallel_identical: z.boolean(),
+  target: Target,
+});
+
+export const MemorySectionSchema = z.object({
+  sellers: z.number().int().positive(),
+  before: z.object({ rss_bytes: Positive, heap_used_bytes: Positive }),
+  after: z.object({ rss_bytes: Positive, heap_used_bytes: Positive }),
+  rss_bytes_per_seller: z.number(),
+  heap_bytes_per_seller: z.number(),
+  target: Target,
+  /** What the process held besides the feature state (recent-id cache, chDB, kafkajs). */
+  note: z.string(),
+});
+
+const Section = <T extends z.ZodType>(schema: T) =>
+  z.union([
+    z.object({ status: z.literal('ok'), result: schema }),
+    z.object({ status: z.enum(['failed', 'skipped']), reason: z.string() }),
+  ]);
+
+export const BenchReportSchema = z.object({
+  format: z.literal('vigie-bench'),
+  version: z.literal(1),
+  command: z.string(),
+  started_at: z.string(),
+  elapsed_s: Positive,
+  machine: z.object({
+    cpus: z.number().int().positive(),
+    cpu_model: z.string(),
+    memory_gib: Positive,
+    node: z.string(),
+    load_average_start: z.array(z.number()),
+    load_average_end: z.array(z.number()),
+    kafka: z.string().optional(),
+    commit: z.string().optional(),
+  }),
+  dataset: z
+    .object({
+      sellers: z.number().int().positive(),
+      days: z.number().int().positive(),
+      seed: z.number().int().min(0),
+      lines: z.number().int().positive(),
+      bytes: z.number().int().positive(),
+    })
+    .optional(),
+  sections: z.object({
+    detector: Section(DetectorSectionSchema).optional(),
+    replay: Section(ReplaySectionSchema).optional(),
+    e2e: Section(E2eSectionSchema).optional(),
+    priority: Section(PrioritySectionSchema).optional(),
+    memory: Section(MemorySectionSchema).optional(),
+  }),
+});
+
+export type BenchReport = z.infer<typeof BenchReportSchema>;
+export type E2eSection = z.infer<typeof E2eSectionSchema>;
+export type ReplaySection = z.infer<typeof ReplaySectionSchema>;
+export type PrioritySection = z.infer<typeof PrioritySectionSchema>;
+export type DetectorSection = z.infer<typeof DetectorSectionSchema>;
+export type MemorySection = z.infer<typeof MemorySectionSchema>;
+export type SectionResult<T> =
+  { status: 'ok'; result: T } | { status: 'failed' | 'skipped'; reason: string };

@@ -1,0 +1,127 @@
+import type { RecordBatch } from '../../streams/contract/index.ts';
+import type { BatchResult, Pipeline } from '../pipeline/index.ts';
+
+/** Counts of one lane (main or priority) as the timed pipeline saw them. */
+export interface LaneCounts {
+  records: number;
+  batches: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+}
+
+/**
+ * The real pipeline with a stopwatch around it: the bench hands this to the Kafka service in its
+ * place. A batch's `process` resolves once the batch is stored, its sellers' features written and
+ * scored (the detector runs in `onChanged`) and its offsets committed, so "done" here is "the
+ * seller's score is updated", measured in-process with the same clock the producer used.
+ */
+export interface TimedPipeline {
+  readonly pipeline: Pipeline;
+  readonly main: LaneCounts;
+  readonly priority: LaneCounts;
+  /** Distinct sellers whose features were (re)computed. */
+  readonly sellers: ReadonlySet<string>;
+  /** performance.now() when the first batch came in, and when the latest finished. */
+  firstBatchAt(): number | undefined;
+  lastDoneAt(): number | undefined;
+  /** Resolves with performance.now() when a batch holding `eventId` is done. */
+  watch(eventId: string): Promise<{ doneAt: number; priority: boolean }>;
+  /** Records the time each watched id is done in `into` (no promise per id: many thousands). */
+  watchMany(sentAt: Map<string, number>, into: number[]): void;
+  /** Resolves when `lane` has handled at least `records` records. */
+  untilRecords(lane: 'main' | 'priority', records: number): Promise<void>;
+}
+
+const ID_KEY = Buffer.from('"event_id":"');
+
+/**
+ * The event id of a raw record without parsing it: the contract's envelope field, as producers
+ * write it (`"event_id":"…"`, no escapes in ids). Records where that fails are not watched.
+ */
+export function eventIdOf(bytes: Buffer): string | undefined {
+  const at = bytes.indexOf(ID_KEY);
+  if (at < 0) return undefined;
+  const start = at + ID_KEY.length;
+  const end = bytes.indexOf(0x22, start);
+  return end < 0 ? undefined : bytes.toString('latin1', start, end);
+}
+
+export function createTimedPipeline(inner: Pipeline): TimedPipeline {
+  const main: LaneCounts = { records: 0, batches: 0, accepted: 0, duplicates: 0, rejected: 0 };
+  const priority: LaneCounts = { ...main };
+  const sellers = new Set<string>();
+  const waiting = new Map<string, (v: { doneAt: number; priority: boolean }) => void>();
+  const bulk: Array<{ sentAt: Map<string, number>; into: number[] }> = [];
+  const thresholds: Array<{ lane: 'main' | 'priority'; records: number; resolve: () => void }> = [];
+  let first: number | undefined;
+  let last: number | undefined;
+
+  function settle(batch: RecordBatch, result: BatchResult): void {
+    const doneAt = performance.now();
+    last = doneAt;
+    const lane = batch.priority === true ? priority : main;
+    lane.records += batch.records.length;
+    lane.batches += 1;
+    lane.accepted += result.accepted;
+    lane.duplicates += result.duplicates;
+    lane.rejected += result.rejected;
+    for (const s of result.changedSellers) sellers.add(s);
+    if (waiting.size > 0 || bulk.length > 0) {
+      for (const record of batch.records) {
+        const id = eventIdOf(record.bytes);
+        if (id === undefined) continue;
+        const resolve = waiting.get(id);
+        if (resolve) {
+          waiting.delete(id);
+          resolve({ doneAt, priority: batch.priority === true });
+        }
+        for (const b of bulk) {
+          const sent = b.sentAt.get(id);
+          if (sent === undefined) continue;
+          b.sentAt.delete(id);
+          b.into.push(doneAt - sent);
+        }
+      }
+    }
+    for (let i = thresholds.length - 1; i >= 0; i--) {
+      const t = thresholds[i]!;
+      if ((t.lane === 'main' ? main : priority).records >= t.records) {
+        thresholds.splice(i, 1);
+        t.resolve();
+      }
+    }
+  }
+
+  const pipeline: Pipeline = {
+    get metrics() {
+      return inner.metrics;
+    },
+    async process(batch) {
+      first ??= performance.now();
+      const result = await inner.process(batch);
+      settle(batch, result);
+      return result;
+    },
+    rebuild: () => inner.rebuild(),
+    reassigned: () => inner.reassigned(),
+    stop: () => inner.stop(),
+  };
+
+  return {
+    pipeline,
+    main,
+    priority,
+    sellers,
+    firstBatchAt: () => first,
+    lastDoneAt: () => last,
+    watch: (eventId) => new Promise((resolve) => waiting.set(eventId, resolve)),
+    watchMany: (sentAt, into) => {
+      bulk.push({ sentAt, into });
+    },
+    untilRecords(lane, records) {
+      if ((lane === 'main' ? main : priority).records >= records) return Promise.resolve();
+      return new Promise((resolve) => thresholds.push({ lane, records, resolve }));
+    },
+  };
+}

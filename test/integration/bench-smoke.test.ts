@@ -1,0 +1,70 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import {
+  BENCH_SECTIONS,
+  BenchReportSchema,
+  runBench,
+  writeBenchReport,
+} from '../../services/bench/index.ts';
+
+type Section<T> = { status: 'ok'; result: T } | { status: string; reason: string } | undefined;
+
+function ok<T>(section: Section<T>, name: string): T {
+  if (section?.status !== 'ok' || !('result' in section)) {
+    throw new Error(`section ${name} did not succeed: ${JSON.stringify(section)}`);
+  }
+  return section.result;
+}
+
+/**
+ * `vigie bench` end to end on a small run (20,000 events) against the tests' broker and the real
+ * chDB: every section succeeds with positive figures, and the JSON written parses as documented.
+ * No timing assertions: speed is what the full bench reports, not what a test checks.
+ */
+describe('vigie bench (smoke, 20,000 events)', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs every section and writes a report with positive numbers', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigie-bench-smoke-'));
+    dirs.push(dir);
+    const report = await runBench(
+      {
+        events: 20_000,
+        latencySeconds: 2,
+        baselineScoreRows: 5_000,
+        priorityProbes: 2,
+        drainTimeoutSeconds: 300,
+        workDir: join(dir, 'work'),
+      },
+      { brokers: inject('kafkaBrokers') },
+    );
+    const out = join(dir, 'bench.json');
+    await writeBenchReport(report, out);
+    const parsed = BenchReportSchema.parse(JSON.parse(await readFile(out, 'utf8')));
+    expect(Object.keys(parsed.sections).sort()).toEqual([...BENCH_SECTIONS].sort());
+
+    const lines = parsed.dataset?.lines ?? 0;
+    expect(lines).toBeGreaterThanOrEqual(20_000);
+    const e2e = ok(parsed.sections.e2e, 'e2e');
+    expect(e2e.pipeline.records).toBeGreaterThanOrEqual(lines);
+    expect(e2e.pipeline.accepted).toBeGreaterThan(0);
+    expect(e2e.latency.produce_to_score.count).toBeGreaterThan(0);
+    const replay = ok(parsed.sections.replay, 'replay');
+    expect(replay.pipeline.records).toBe(lines);
+    // The same events through both paths; Kafka adds the 2 probes and the baseline notice.
+    expect(e2e.pipeline.accepted).toBe(replay.pipeline.accepted + 3);
+    const priority = ok(parsed.sections.priority, 'priority');
+    expect(priority.verified).toBe(true);
+    expect(priority.priority.count).toBe(2);
+    const detector = ok(parsed.sections.detector, 'detector');
+    expect(detector.rows).toBe(20_000);
+    expect(detector.parallel_identical).toBe(true);
+    const memory = ok(parsed.sections.memory, 'memory');
+    expect(memory.sellers).toBe(e2e.pipeline.sellers);
+  });
+});
