@@ -1,8 +1,8 @@
 import type { BatchContext, EngineEnv } from './context.ts';
-import type { CrossSellerLookups, ListingFingerprint } from './cross-seller.ts';
-import { sketchFromSignature } from './listing-text.ts';
+import { compactOf, type CrossSellerLookups, type ListingFingerprint } from './cross-seller.ts';
+import { sketchFromSignature, sketchSimilarity } from './listing-text.ts';
 import { createImageMatcher, encodeImages } from './image-match.ts';
-import { addMatch, compareContent } from './matching.ts';
+import { addMatch } from './matching.ts';
 import { DAY, type LinkEntry, type ListingContent, type SellerState } from './seller-state.ts';
 
 interface Candidate {
@@ -12,80 +12,124 @@ interface Candidate {
   content: ListingContent;
   /** From this batch (else from the lookups: a pair of two looked-up listings is not new). */
   fresh: boolean;
+  /** Scratch for the probe in hand: its number, the bands shared, the image reuse (0–2). */
+  stamp: number;
+  bands: number;
+  image: number;
+}
+
+function candidate(
+  sellerId: string,
+  listingId: string,
+  at: number,
+  content: ListingContent,
+  fresh: boolean,
+): Candidate {
+  return { sellerId, listingId, at, content, fresh, stamp: -1, bands: 0, image: 0 };
 }
 
 function fromFingerprint(fp: ListingFingerprint): Candidate {
-  return {
-    sellerId: fp.sellerId,
-    listingId: fp.listingId,
-    at: fp.at,
-    content: {
-      sketch: sketchFromSignature(fp.signature),
-      images: encodeImages(fp.imageHashes),
-      shingles: fp.shingles ?? 0,
-      titleShingles: fp.titleShingles ?? 0,
-    },
-    fresh: false,
+  const compact = compactOf(fp);
+  const content = {
+    sketch: compact?.sketch ?? sketchFromSignature(fp.signature),
+    images: compact?.images ?? encodeImages(fp.imageHashes),
+    shingles: fp.shingles ?? 0,
+    titleShingles: fp.titleShingles ?? 0,
   };
+  return candidate(fp.sellerId, fp.listingId, fp.at, content, false);
 }
+
+/**
+ * Shared bands a cross-seller candidate needs before its similarity is computed. A re-list
+ * (J ≥ 0.75) shares on average 32 · J⁴ ≈ 10 of 32 bands and fewer than 3 with probability
+ * ≈ 0.001; an ordinary same-product neighbour (J ≈ 0.4) shares 3 with probability ≈ 0.05.
+ */
+const MIN_SHARED_BANDS = 3;
 
 /**
  * Cross-seller re-listing, both ways: listings published in the batch against taken-down
  * listings of other sellers (from the lookups and from the batch itself), and takedowns of the
  * batch against listings other sellers published after them — so a copy that arrives before
  * the takedown it copies is still caught. The taken-down side (the small one) is indexed by band
- * key and image; every publication probes it. Only sellers held by this engine are updated.
+ * and image; every publication probes it. Only sellers held by this engine are updated, and only
+ * re-lists (similarity ≥ `relistThreshold`) and image reuse are kept across sellers: resembling
+ * another seller's removed listing a little is ordinary (the same product).
  */
 export function crossMatchListings(
   sellers: Map<string, SellerState>,
   lookups: CrossSellerLookups,
   batch: BatchContext,
-  bandsOf: (c: ListingContent) => number[],
+  bandsOf: (c: ListingContent) => Int32Array | undefined,
   env: EngineEnv,
   changed: Set<string>,
 ): void {
   const { config } = env;
   const removed: Candidate[] = lookups.takenDown.map(fromFingerprint);
   for (const { state, entry } of batch.takenDown) {
-    if (entry.content === undefined) continue;
-    removed.push({
-      sellerId: state.id,
-      listingId: entry.listingId,
-      at: entry.at,
-      content: entry.content,
-      fresh: true,
-    });
+    if (entry.content !== undefined) {
+      removed.push(candidate(state.id, entry.listingId, entry.at, entry.content, true));
+    }
   }
   if (removed.length === 0) return;
   const published: Candidate[] = lookups.published.map(fromFingerprint);
-  for (const p of batch.published) {
-    published.push({ sellerId: p.state.id, listingId: p.listingId, at: p.at, content: p.content, fresh: true });
-  }
+  for (const p of batch.published)
+    published.push(candidate(p.state.id, p.listingId, p.at, p.content, true));
   if (published.length === 0) return;
 
-  const byKey = new Map<number, Candidate[]>();
+  const byBand = Array.from({ length: config.bands }, () => new Map<number, Candidate[]>());
   const images = createImageMatcher<Candidate>(config.imageNearFraction);
   for (const c of removed) {
-    for (const k of bandsOf(c.content)) {
-      const list = byKey.get(k);
-      if (list === undefined) byKey.set(k, [c]);
+    const codes = bandsOf(c.content);
+    for (let b = 0; codes !== undefined && b < codes.length; b += 1) {
+      const map = byBand[b] as Map<number, Candidate[]>;
+      const list = map.get(codes[b] as number);
+      if (list === undefined) map.set(codes[b] as number, [c]);
       else list.push(c);
     }
     images.add(c.content.images, c);
   }
   const window = config.relistAnyWindowDays * DAY;
-  const found = new Set<Candidate>();
+  const hits: Candidate[] = [];
+  let stamp = 0;
+  const touch = (c: Candidate): void => {
+    if (c.stamp !== stamp) {
+      c.stamp = stamp;
+      c.bands = 0;
+      c.image = 0;
+      hits.push(c);
+    }
+  };
+  const onImage = (c: Candidate, level: 1 | 2): void => {
+    touch(c);
+    c.image = Math.max(c.image, level);
+  };
   for (const p of published) {
-    found.clear();
-    for (const k of bandsOf(p.content)) for (const c of byKey.get(k) ?? []) found.add(c);
-    if (images.size > 0) images.candidates(p.content.images, found);
-    for (const c of found) {
+    stamp += 1;
+    hits.length = 0;
+    const codes = bandsOf(p.content);
+    for (let b = 0; codes !== undefined && b < codes.length; b += 1) {
+      const list = (byBand[b] as Map<number, Candidate[]>).get(codes[b] as number);
+      if (list === undefined) continue;
+      for (const c of list) {
+        touch(c);
+        c.bands += 1;
+      }
+    }
+    if (images.size > 0 && p.content.images !== '') images.candidates(p.content.images, onImage);
+    for (const c of hits) {
       // Own re-lists are the seller state's job; two looked-up listings are old news.
       if (c.sellerId === p.sellerId || !(c.fresh || p.fresh)) continue;
       if (!(c.at < p.at && p.at - c.at <= window)) continue;
+      if (c.bands < MIN_SHARED_BANDS && c.image === 0) continue;
       const state = sellers.get(p.sellerId);
       if (state === undefined || p.at <= state.frontier) continue;
-      const { similarity, image } = compareContent(p.content, c.content, config);
+      let similarity =
+        c.bands >= MIN_SHARED_BANDS
+          ? sketchSimilarity(p.content.sketch, c.content.sketch)
+          : Number.NaN;
+      if (!(similarity >= config.relistThreshold)) similarity = Number.NaN;
+      const image = c.image;
+      if (Number.isNaN(similarity) && image === 0) continue;
       const m = {
         listingId: p.listingId,
         at: p.at,

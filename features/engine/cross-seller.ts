@@ -85,6 +85,26 @@ export interface CrossSellerIndex {
   record(facts: CrossSellerFacts): void;
 }
 
+/**
+ * Fingerprints the engine builds carry its compact content under this key, so an in-process
+ * index can keep it without converting to and from the exchange form. Not part of the contract.
+ */
+export const COMPACT = Symbol('vigie.compactContent');
+export interface CompactContent {
+  sketch: string;
+  images: string;
+}
+
+export function withCompact(fp: ListingFingerprint, content: CompactContent): ListingFingerprint {
+  (fp as ListingFingerprint & { [COMPACT]?: CompactContent })[COMPACT] = content;
+  return fp;
+}
+
+/** The compact content of a fingerprint the engine built, if it is one. */
+export function compactOf(fp: ListingFingerprint): CompactContent | undefined {
+  return (fp as ListingFingerprint & { [COMPACT]?: CompactContent })[COMPACT];
+}
+
 export function emptyLookups(): CrossSellerLookups {
   return { identifiers: [], sanctions: [], takenDown: [], published: [], fingerprints: [] };
 }

@@ -1,4 +1,3 @@
-import { jensenShannon } from '../text/index.ts';
 import type { CategoryPrices } from './category-prices.ts';
 import type { EvidenceSink } from './evidence.ts';
 import type { FeatureName } from './feature-names.ts';
@@ -19,17 +18,37 @@ type Values = Record<FeatureName, number>;
 type Pairs = Array<[number, string]>;
 
 function addMask(counts: number[], blob: string): void {
-  for (let b = 0; b < DRIFT_BUCKETS; b += 1) {
-    if ((blob.charCodeAt(b >> 3) >> (b & 7)) & 1) counts[b] = (counts[b] as number) + 1;
+  for (let byte = 0; byte < DRIFT_BUCKETS / 8; byte += 1) {
+    const bits = blob.charCodeAt(byte);
+    if (bits === 0) continue;
+    for (let k = 0; k < 8; k += 1) {
+      if ((bits >> k) & 1) counts[byte * 8 + k] = (counts[byte * 8 + k] as number) + 1;
+    }
   }
 }
 
-function toMap(counts: number[]): Map<string, number> {
-  const map = new Map<string, number>();
-  counts.forEach((c, b) => {
-    if (c > 0) map.set(String(b), c);
-  });
-  return map;
+/**
+ * Jensen–Shannon divergence (base 2, 0..1) of two bucket histograms, as features/text
+ * `jensenShannon` computes it for token maps; here on fixed buckets, in bucket order.
+ */
+function jensenShannonBuckets(p: number[], q: number[]): number {
+  let sp = 0;
+  let sq = 0;
+  for (let b = 0; b < p.length; b += 1) {
+    sp += p[b] as number;
+    sq += q[b] as number;
+  }
+  if (sp === 0 && sq === 0) return 0;
+  if (sp === 0 || sq === 0) return 1;
+  let sum = 0;
+  for (let b = 0; b < p.length; b += 1) {
+    const x = (p[b] as number) / sp;
+    const y = (q[b] as number) / sq;
+    const m = (x + y) / 2;
+    if (x > 0) sum += x * Math.log2(x / m);
+    if (y > 0) sum += y * Math.log2(y / m);
+  }
+  return Math.min(1, Math.max(0, sum / 2));
 }
 
 function median(sorted: number[]): number {
@@ -105,7 +124,7 @@ export function deriveProfile(
   values.coded_terms_share = recentListings === 0 ? 0 : coded / recentListings;
   values.wording_drift_jsd =
     driftListings >= config.driftMinRecent && historyListings >= config.driftMinHistory
-      ? jensenShannon(toMap(recentDrift), toMap(history))
+      ? jensenShannonBuckets(recentDrift, history)
       : 0;
   if (obfMaxId !== undefined) ev.add('obfuscation_max', { listings: [obfMaxId] });
   ev.add('obfuscated_listings', { listings: obfuscatedIds });
@@ -130,10 +149,12 @@ export function deriveProfile(
     if (day > today - 90) quarter += count;
   }
   values.listings_7d = week;
-  // The seller's own long-run daily rate, over the days it has existed (7..90): a new seller's
-  // first week is its baseline, not a burst. +1 smooths sellers with almost no listings.
-  const span = Number.isFinite(origin)
-    ? Math.min(90, Math.max(7, today - Math.floor(origin / DAY) + 1))
+  // The seller's own long-run daily rate, over the days since its first listing we saw (7..90):
+  // a new seller's first week is its baseline, not a burst, and an old account whose history
+  // predates our data is not diluted by days we never observed. +1 smooths tiny sellers.
+  const first = state.firstListedAt;
+  const span = Number.isFinite(first)
+    ? Math.min(90, Math.max(7, today - Math.floor(first / DAY) + 1))
     : 90;
   values.listing_velocity_ratio = (week + 1) / ((7 * quarter) / span + 1);
   ratios.sort((a, b) => a - b);

@@ -36,7 +36,8 @@ export function deriveRelisting(
 
   const deletions: Pairs = [];
   for (const d of state.deletions ?? []) {
-    if (d.at <= asOf && isDeletionAfterNotice(state, d, config)) deletions.push([d.at, d.listingId]);
+    if (d.at <= asOf && isDeletionAfterNotice(state, d, config))
+      deletions.push([d.at, d.listingId]);
   }
   values.deletions_after_notice = (f?.deletionsAfterNotice ?? 0) + deletions.length;
   ev.add('deletions_after_notice', { listings: deletions });

@@ -8,6 +8,8 @@ import type { FeatureEngineConfig } from './options.ts';
 import { SellerState } from './seller-state.ts';
 import type { SellerFeatures } from './types.ts';
 
+const ZERO = Object.fromEntries(FEATURE_NAMES.map((n) => [n, 0])) as Record<FeatureName, number>;
+
 /**
  * Derives every feature at read time from the seller's retained facts and folded counters,
  * with windows ending at `asOf` (event time). Reading never changes state.
@@ -19,10 +21,7 @@ export function deriveFeatures(
   config: FeatureEngineConfig,
   prices: CategoryPrices,
 ): SellerFeatures {
-  const values = Object.fromEntries(FEATURE_NAMES.map((n) => [n, 0])) as Record<
-    FeatureName,
-    number
-  >;
+  const values = { ...ZERO };
   const ev = new EvidenceSink(config.maxEvidence);
   const s = state ?? new SellerState(sellerId);
   deriveProfile(s, asOf, config, prices, values, ev);

@@ -11,7 +11,10 @@ describe('ban-evasion features', () => {
   const tl = createTimeline();
   const oldReg = tl.registered('old', T0, { payout_hash: PAYOUT, email_hash: 'aa01' });
   const termination = tl.sanctioned('old', T0 + 10 * D, 'termination');
-  const newReg = tl.registered('new', T0 + 20 * D, { payout_hash: PAYOUT.toUpperCase(), device_hash: 'dd' });
+  const newReg = tl.registered('new', T0 + 20 * D, {
+    payout_hash: PAYOUT.toUpperCase(),
+    device_hash: 'dd',
+  });
   const bystander = tl.registered('other', T0 + 21 * D, { email_hash: 'ff02' });
 
   const orders: Record<string, AcceptedEvent[][]> = {

@@ -15,8 +15,10 @@ describe('context features', () => {
     const tl = createTimeline();
     const events: AcceptedEvent[] = [tl.registered('s', T0 - 100 * D, { email_hash: 'e1' })];
     // A steady listing every 3 days for 60 days, then 14 in the last week.
-    for (let d = 0; d < 60; d += 3) events.push(tl.published('s', `a${d}`, T0 + d * D, item(d, 20)));
-    for (let i = 0; i < 14; i += 1) events.push(tl.published('s', `b${i}`, T0 + 63 * D + i * 10 * H, item(i, 20)));
+    for (let d = 0; d < 60; d += 3)
+      events.push(tl.published('s', `a${d}`, T0 + d * D, item(d, 20)));
+    for (let i = 0; i < 14; i += 1)
+      events.push(tl.published('s', `b${i}`, T0 + 63 * D + i * 10 * H, item(i, 20)));
     const engine = createFeatureEngine();
     engine.apply(events);
     const asOf = T0 + 69 * D + 12 * H;
@@ -24,18 +26,26 @@ describe('context features', () => {
     expect(v.account_age_days).toBeCloseTo(169.5, 10);
     expect(v.listings_total).toBe(34);
     expect(v.listings_7d).toBe(14);
-    // 90-day daily rate over the 90 days the account has existed: 34 / 90.
-    expect(v.listing_velocity_ratio).toBeCloseTo(15 / ((7 * 34) / 90 + 1), 10);
+    // Long-run daily rate over the 70 days since the first listing (not since registration:
+    // history before our first listing was never observed): 34 / 70.
+    expect(v.listing_velocity_ratio).toBeCloseTo(15 / ((7 * 34) / 70 + 1), 10);
     // A steady seller sits near 1.
     const steady = createFeatureEngine();
-    steady.apply(events.filter((e) => e.event.type !== 'listing.published' || !('listing_id' in e.event && e.event.listing_id.startsWith('b'))));
+    steady.apply(
+      events.filter(
+        (e) =>
+          e.event.type !== 'listing.published' ||
+          !('listing_id' in e.event && e.event.listing_id.startsWith('b')),
+      ),
+    );
     expect(steady.features('s', T0 + 60 * D).values.listing_velocity_ratio).toBeLessThan(1.5);
   });
 
   it('compares prices with the category median on a log scale', () => {
     const tl = createTimeline();
     const events: AcceptedEvent[] = [];
-    for (let i = 0; i < 20; i += 1) events.push(tl.published(`m${i}`, `l${i}`, T0 + i * H, item(i, 100)));
+    for (let i = 0; i < 20; i += 1)
+      events.push(tl.published(`m${i}`, `l${i}`, T0 + i * H, item(i, 100)));
     events.push(tl.published('cheap', 'c1', T0 + D, item(1, 9)));
     events.push(tl.published('cheap', 'c2', T0 + D, item(2, 10)));
     events.push(tl.published('cheap', 'c3', T0 + D, item(3, 11)));

@@ -35,13 +35,22 @@ function scenario(seed: number): AcceptedEvent[] {
   const pick = () => WORDS[Math.floor(rnd() * WORDS.length)] as string;
   const text = () => {
     const words = Array.from({ length: 14 }, pick);
-    return { title: words.slice(0, 4).join(' '), description: words.slice(4).join(' '), price: 5 + Math.floor(rnd() * 200) };
+    return {
+      title: words.slice(0, 4).join(' '),
+      description: words.slice(4).join(' '),
+      price: 5 + Math.floor(rnd() * 200),
+    };
   };
   const tl = createTimeline(`s${seed}`);
   const events: AcceptedEvent[] = [];
   const sellers = Array.from({ length: 10 }, (_, i) => `seller-${i}`);
   sellers.forEach((s, i) =>
-    events.push(tl.registered(s, T0 + i * MIN, { payout_hash: i % 3 === 0 ? 'cafe00' : `beef${i}`, device_hash: `d${i}` })),
+    events.push(
+      tl.registered(s, T0 + i * MIN, {
+        payout_hash: i % 3 === 0 ? 'cafe00' : `beef${i}`,
+        device_hash: `d${i}`,
+      }),
+    ),
   );
   events.push(tl.sanctioned('seller-0', T0 + 4 * MIN, 'termination'));
   events.push(tl.sanctioned('seller-4', T0 + 2 * D, 'suspension'));
@@ -55,9 +64,22 @@ function scenario(seed: number): AcceptedEvent[] {
       events.push(tl.published(s, id, at, t));
       const r = rnd();
       if (r < 0.35) {
-        events.push(tl.notice(s, at + 30 * MIN, { notice_id: `n-${id}`, listing_id: id, notifier_type: rnd() < 0.5 ? 'trusted_flagger' : 'user' }));
-        events.push(tl.takenDown(s, id, at + 33 * MIN, { notice_id: rnd() < 0.5 ? `n-${id}` : undefined, source_type: 'SOURCE_TRUSTED_FLAGGER' }));
-        events.push(tl.edited(s, id, at + 33 * MIN + (rnd() < 0.5 ? -2 : 2) * MIN, { title: t.title }));
+        events.push(
+          tl.notice(s, at + 30 * MIN, {
+            notice_id: `n-${id}`,
+            listing_id: id,
+            notifier_type: rnd() < 0.5 ? 'trusted_flagger' : 'user',
+          }),
+        );
+        events.push(
+          tl.takenDown(s, id, at + 33 * MIN, {
+            notice_id: rnd() < 0.5 ? `n-${id}` : undefined,
+            source_type: 'SOURCE_TRUSTED_FLAGGER',
+          }),
+        );
+        events.push(
+          tl.edited(s, id, at + 33 * MIN + (rnd() < 0.5 ? -2 : 2) * MIN, { title: t.title }),
+        );
         // A disguised copy, by the same seller or another, minutes after the takedown.
         const by = rnd() < 0.5 ? s : (sellers[Math.floor(rnd() * sellers.length)] as string);
         let title = t.title;
@@ -70,7 +92,9 @@ function scenario(seed: number): AcceptedEvent[] {
       } else if (r < 0.5) {
         events.push(tl.notice(s, at + H, { notice_id: `n-${id}`, listing_id: id }));
         events.push(tl.withdrawn(s, id, at + H + 3 * MIN, 'seller_deleted'));
-        events.push(tl.edited(s, id, at + H - 2 * MIN, { description: `${t.description} ${pick()}` }));
+        events.push(
+          tl.edited(s, id, at + H - 2 * MIN, { description: `${t.description} ${pick()}` }),
+        );
       }
     }
   }
@@ -128,7 +152,9 @@ describe('order independence', () => {
     const engine = createFeatureEngine({ crossSeller: createInMemoryCrossSellerIndex() });
     applyInBatches(engine, events, 100);
     expect(engine.apply(events).size).toBe(0);
-    expect(Object.fromEntries(engine.sellers().map((s) => [s, engine.features(s)]))).toEqual(reference);
+    expect(Object.fromEntries(engine.sellers().map((s) => [s, engine.features(s)]))).toEqual(
+      reference,
+    );
   });
 
   it('refuses a batch holding a malformed event, applying none of it', () => {
@@ -146,9 +172,12 @@ describe('bounded state', () => {
     const events: AcceptedEvent[] = [];
     for (let i = 0; i < 1200; i += 1) {
       const at = T0 + i * 2 * H;
-      events.push(tl.published('big', `l${i}`, at, { title: `Article ${i}`, description: `Objet ${i % 50}` }));
+      events.push(
+        tl.published('big', `l${i}`, at, { title: `Article ${i}`, description: `Objet ${i % 50}` }),
+      );
       if (i % 10 === 0) events.push(tl.takenDown('big', `l${i}`, at + H));
-      if (i % 5 === 0) events.push(tl.edited('big', `l${i}`, at + MIN, { price: { amount: 3, currency: 'EUR' } }));
+      if (i % 5 === 0)
+        events.push(tl.edited('big', `l${i}`, at + MIN, { price: { amount: 3, currency: 'EUR' } }));
     }
     const engine = createFeatureEngine();
     applyInBatches(engine, events, 100);
@@ -156,8 +185,8 @@ describe('bounded state', () => {
     expect(stats.retained.listings).toBeLessThanOrEqual(256);
     expect(stats.retained.takedowns).toBeLessThanOrEqual(64);
     expect(stats.retained.edits).toBeLessThanOrEqual(64);
-    // Signatures only for the last 7 days: 84 listings at one per 2 hours.
-    expect(stats.retained.sketches).toBeLessThanOrEqual(85);
+    // Signatures only for the last day: 12 listings at one per 2 hours.
+    expect(stats.retained.sketches).toBeLessThanOrEqual(13);
     const v = engine.features('big').values;
     expect(v.listings_total).toBe(1200);
     expect(v.takedowns_total).toBe(120);

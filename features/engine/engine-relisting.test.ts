@@ -23,12 +23,14 @@ const LASER_DISGUISED = {
 const LASER_HONEST = {
   ...LASER,
   title: 'Laser pointer red 1mW for presentations',
-  description: 'Pocket laser for teaching and slides, AAA batteries, safety lock, class 2, ships fast.',
+  description:
+    'Pocket laser for teaching and slides, AAA batteries, safety lock, class 2, ships fast.',
 };
 const LASER_HONEST_2 = {
   ...LASER,
   title: 'Green laser level for tiling',
-  description: 'Self-levelling cross line laser, tripod included, rechargeable battery, metal body.',
+  description:
+    'Self-levelling cross line laser, tripod included, rechargeable battery, metal body.',
 };
 
 describe('re-listing features', () => {
@@ -106,7 +108,14 @@ describe('re-listing features', () => {
     const down = tl.takenDown('a', 'orig', T0 + H);
     const copy = tl.published('b', 'copy', T0 + 3 * D, LASER_DISGUISED);
     const late = tl.published('c', 'late', T0 + 9 * D, LASER_DISGUISED);
-    for (const batches of [[[pub, down], [copy, late]], [[copy, late], [pub], [down]], [[pub, down, copy, late]]]) {
+    for (const batches of [
+      [
+        [pub, down],
+        [copy, late],
+      ],
+      [[copy, late], [pub], [down]],
+      [[pub, down, copy, late]],
+    ]) {
       const engine = standalone();
       const changed = new Set<string>();
       for (const batch of batches) for (const s of engine.apply(batch)) changed.add(s);
@@ -141,7 +150,10 @@ describe('re-listing features', () => {
     const pdq = 'a5'.repeat(32);
     const nearPdq = `${'5a'.repeat(2)}${'a5'.repeat(30)}`; // 16 bits differ of 256
     const farPdq = '5a'.repeat(32);
-    const text = (i: number) => ({ title: `Sac cuir ${i}`, description: `Modèle ${i} couleur ${i}` });
+    const text = (i: number) => ({
+      title: `Sac cuir ${i}`,
+      description: `Modèle ${i} couleur ${i}`,
+    });
     const engine = standalone();
     engine.apply([
       tl.published('s', 'orig', T0, { ...text(1), images: [pdq] }),

@@ -10,15 +10,25 @@ const engineWith = (events: AcceptedEvent[]) => {
   return engine;
 };
 
-const item = (i: number) => ({ title: `Article ${i}`, description: `Objet numéro ${i} en bon état` });
+const item = (i: number) => ({
+  title: `Article ${i}`,
+  description: `Objet numéro ${i} en bon état`,
+});
 
 describe('takedown features', () => {
   it('smooths the takedown rate: 2 in 600 listings is far below 2 in 5', () => {
     const tl = createTimeline();
     const events: AcceptedEvent[] = [];
-    for (let i = 0; i < 600; i += 1) events.push(tl.published('big', `b${i}`, T0 + i * MIN, item(i)));
-    for (let i = 0; i < 5; i += 1) events.push(tl.published('small', `s${i}`, T0 + i * MIN, item(i)));
-    for (const [seller, listing] of [['big', 'b1'], ['big', 'b2'], ['small', 's1'], ['small', 's2']]) {
+    for (let i = 0; i < 600; i += 1)
+      events.push(tl.published('big', `b${i}`, T0 + i * MIN, item(i)));
+    for (let i = 0; i < 5; i += 1)
+      events.push(tl.published('small', `s${i}`, T0 + i * MIN, item(i)));
+    for (const [seller, listing] of [
+      ['big', 'b1'],
+      ['big', 'b2'],
+      ['small', 's1'],
+      ['small', 's2'],
+    ]) {
       events.push(tl.takenDown(seller as string, listing as string, T0 + 11 * H));
     }
     const engine = engineWith(events);
@@ -69,7 +79,11 @@ describe('takedown features', () => {
       tl.sanctioned('s', T0 + 2 * D, 'warning'),
       tl.takenDown('s', 'c', T0 + 3 * D, { source_type: 'SOURCE_TYPE_OTHER_NOTIFICATION' }),
       // The notice behind takedown `a` (same notice id): counted once, as the notice says.
-      tl.notice('s', T0 - H, { notice_id: 'n-a', listing_id: 'a', notifier_type: 'trusted_flagger' }),
+      tl.notice('s', T0 - H, {
+        notice_id: 'n-a',
+        listing_id: 'a',
+        notifier_type: 'trusted_flagger',
+      }),
       tl.notice('s', T0 + 4 * D, { notice_id: 'n-x', notifier_type: 'authority' }),
     ];
     const v = engineWith(events).features('s').values;

@@ -33,7 +33,10 @@ describe('wording features', () => {
         title: 'R3pl1ca w\u0430tch',
         description: 'Sw\u200biss m\u043evement, m.i.r.r.o.r quality',
       }),
-      tl.published('s', 'old', T0 - 40 * D, { title: 'Vieux vélo', description: 'Réplique exacte' }),
+      tl.published('s', 'old', T0 - 40 * D, {
+        title: 'Vieux vélo',
+        description: 'Réplique exacte',
+      }),
     ]);
     const f = engine.features('s');
     expect(f.values.coded_terms_share).toBeCloseTo(2 / 3, 10);

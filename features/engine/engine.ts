@@ -10,12 +10,17 @@ import {
   type CrossSellerIndex,
   type CrossSellerLookups,
   type CrossSellerRequest,
-  type ListingFingerprint,
 } from './cross-seller.ts';
 import { deriveFeatures } from './derive.ts';
-import { decodeImages, encodeImages } from './image-match.ts';
-import { createListingTexter, signatureOf, type TextFacts } from './listing-text.ts';
-import { resolveConfig, type FeatureEngineConfig, type FeatureEngineConfigInput } from './options.ts';
+import { parseTime } from './event-time.ts';
+import { createFingerprinter } from './fingerprints.ts';
+import { buildRequest } from './requests.ts';
+import { createListingTexter, type TextFacts } from './listing-text.ts';
+import {
+  resolveConfig,
+  type FeatureEngineConfig,
+  type FeatureEngineConfigInput,
+} from './options.ts';
 import {
   onEdited,
   onNotice,
@@ -25,7 +30,15 @@ import {
   onTakenDown,
   onWithdrawn,
 } from './seller-events.ts';
-import { DAY, F_CONTENT, L_CATEGORY, L_FLAGS, L_LOG_PRICE, type ListingContent, SellerState } from './seller-state.ts';
+import {
+  DAY,
+  F_CONTENT,
+  L_CATEGORY,
+  L_FLAGS,
+  L_LOG_PRICE,
+  type ListingContent,
+  SellerState,
+} from './seller-state.ts';
 import { sweep } from './sweep.ts';
 import type { AcceptedEvent, FeatureEngineStats, SellerFeatures } from './types.ts';
 
@@ -60,25 +73,6 @@ export interface FeatureEngine {
   /** The largest `occurred_at` applied (ms); -Infinity before any event. */
   watermark(): number;
   stats(): FeatureEngineStats;
-}
-
-function parseTime(item: AcceptedEvent, index: number): number {
-  const e = item?.event as Partial<MarketplaceEvent> | undefined;
-  const at = typeof e?.occurred_at === 'string' ? Date.parse(e.occurred_at) : Number.NaN;
-  if (
-    e === undefined ||
-    typeof e.seller_id !== 'string' ||
-    e.seller_id === '' ||
-    typeof e.type !== 'string' ||
-    !Number.isFinite(at)
-  ) {
-    throw new VigieError(
-      'SCHEMA_VIOLATION',
-      `feature engine expects contract events (seller_id, type, RFC 3339 occurred_at); item ${index} is not one`,
-      { context: { index, type: typeof e?.type === 'string' ? e.type : typeof e?.type } },
-    );
-  }
-  return at;
 }
 
 /**
@@ -124,115 +118,26 @@ export function createFeatureEngine(options: FeatureEngineOptions = {}): Feature
       config.takedownRetentionDays,
     ) * DAY;
   let watermark = -Infinity;
-  let lastFacts: CrossSellerFacts = { identifiers: [], sanctions: [], published: [], takenDown: [] };
+  let lastFacts: CrossSellerFacts = {
+    identifiers: [],
+    sanctions: [],
+    published: [],
+    takenDown: [],
+  };
   const counters = { applied: 0, unchanged: 0, beyondFrontier: 0 };
-  // Numeric bands by sketch, for the batch in hand only (cleared after each apply).
-  const bandCache = new Map<string, number[]>();
-  const bandsOf = (c: ListingContent): number[] => {
-    if (c.sketch === '') return [];
-    let keys = bandCache.get(c.sketch);
-    if (keys === undefined) {
-      keys = texter.bandNumbers(c.sketch);
-      bandCache.set(c.sketch, keys);
-    }
-    return keys;
-  };
-  // Band-key strings and hex image hashes are only built if a store reads them.
-  const fingerprint = (
-    sellerId: string,
-    listingId: string,
+  const bandsOf = (c: ListingContent): Int32Array | undefined =>
+    c.sketch === '' ? undefined : texter.bandCodes(c.sketch);
+  const fingerprint = createFingerprinter(texter);
+
+  const lookupsFor = (events: readonly AcceptedEvent[]): CrossSellerRequest =>
+    buildRequest(events, { sellers, env, fingerprint });
+
+  function applyOne(
+    state: SellerState,
+    e: MarketplaceEvent,
     at: number,
-    c: ListingContent,
-  ): ListingFingerprint => {
-    let keys: string[] | undefined;
-    let images: string[] | undefined;
-    let signature: Uint32Array | undefined;
-    return {
-      sellerId,
-      listingId,
-      at,
-      get signature() {
-        return (signature ??= signatureOf(c.sketch));
-      },
-      get bandKeys() {
-        return (keys ??= c.sketch === '' ? [] : texter.bandKeys(c.sketch));
-      },
-      get imageHashes() {
-        return (images ??= decodeImages(c.images));
-      },
-      shingles: c.shingles,
-      titleShingles: c.titleShingles,
-    };
-  };
-
-  function heldContent(sellerId: string, listingId: string): boolean {
-    const state = sellers.get(sellerId);
-    if (state === undefined) return false;
-    const i = state.findListing(listingId);
-    return i >= 0 && (state.get(i, L_FLAGS) & F_CONTENT) !== 0;
-  }
-
-  function lookupsFor(events: readonly AcceptedEvent[]): CrossSellerRequest {
-    const hashes = new Set<string>();
-    const sanctioned = new Set<string>();
-    const newListings: ListingFingerprint[] = [];
-    const takedowns: ListingFingerprint[] = [];
-    const wanted = new Map<string, { sellerId: string; listingId: string }>();
-    const publishedHere = new Map<string, { content: ListingContent; at: number }>();
-    events.forEach((item, index) => {
-      const at = parseTime(item, index);
-      const e = item.event;
-      if (e.type === 'seller.registered') {
-        for (const h of Object.values(e.identifiers)) if (h !== undefined) hashes.add(h.toLowerCase());
-      } else if (e.type === 'seller.sanctioned' && e.action !== 'warning') {
-        sanctioned.add(e.seller_id);
-      } else if (e.type === 'listing.published') {
-        if ((sellers.get(e.seller_id)?.findListing(e.listing_id) ?? -1) >= 0) return;
-        const text = env.textOf(e, `${e.title}\n${e.description}`);
-        const content: ListingContent = {
-          sketch: text.sketch,
-          images: encodeImages(e.image_hashes),
-          shingles: text.shingles,
-          titleShingles: 0,
-        };
-        publishedHere.set(listingKey(e.seller_id, e.listing_id), { content, at });
-        newListings.push(fingerprint(e.seller_id, e.listing_id, at, content));
-      } else if (e.type === 'listing.taken_down' || e.type === 'listing.edited') {
-        const key = listingKey(e.seller_id, e.listing_id);
-        if (heldContent(e.seller_id, e.listing_id)) {
-          if (e.type === 'listing.taken_down') {
-            const state = sellers.get(e.seller_id) as SellerState;
-            const c = state.content(state.findListing(e.listing_id), config.numHashes);
-            if (c !== undefined) takedowns.push(fingerprint(e.seller_id, e.listing_id, at, c));
-          }
-        } else if (e.type === 'listing.taken_down' || e.title !== undefined || e.description !== undefined) {
-          wanted.set(key, { sellerId: e.seller_id, listingId: e.listing_id });
-        }
-      }
-    });
-    // A takedown of a listing published in the same batch needs no fingerprint lookup.
-    for (const [key, p] of publishedHere) {
-      if (!wanted.has(key)) continue;
-      wanted.delete(key);
-      for (const item of events) {
-        const e = item.event;
-        if (e.type === 'listing.taken_down' && listingKey(e.seller_id, e.listing_id) === key) {
-          takedowns.push(fingerprint(e.seller_id, e.listing_id, Date.parse(e.occurred_at), p.content));
-        }
-      }
-    }
-    return {
-      identifierHashes: [...hashes].sort(),
-      sanctionedSellerIds: [...sanctioned].sort(),
-      newListings,
-      takedowns,
-      fingerprintsOf: [...wanted.values()],
-      windowMs: config.relistAnyWindowDays * DAY,
-      imageNearFraction: config.imageNearFraction,
-    };
-  }
-
-  function applyOne(state: SellerState, e: MarketplaceEvent, at: number, batch: BatchContext): boolean {
+    batch: BatchContext,
+  ): boolean {
     switch (e.type) {
       case 'listing.published':
         return onPublished(state, e, at, env, batch);
@@ -260,9 +165,12 @@ export function createFeatureEngine(options: FeatureEngineOptions = {}): Feature
   function apply(events: readonly AcceptedEvent[], given?: CrossSellerLookups): Set<string> {
     // Validate the whole batch first: a bad event must not leave half a batch applied.
     const times = events.map(parseTime);
-    const lookups = given ?? (crossSeller ? crossSeller.answer(lookupsFor(events)) : emptyLookups());
+    const lookups =
+      given ?? (crossSeller ? crossSeller.answer(lookupsFor(events)) : emptyLookups());
     const batch: BatchContext = {
-      fingerprints: new Map(lookups.fingerprints.map((fp) => [listingKey(fp.sellerId, fp.listingId), fp])),
+      fingerprints: new Map(
+        lookups.fingerprints.map((fp) => [listingKey(fp.sellerId, fp.listingId), fp]),
+      ),
       published: [],
       takenDown: [],
       facts: { identifiers: [], sanctions: [], published: [], takenDown: [] },
@@ -301,7 +209,8 @@ export function createFeatureEngine(options: FeatureEngineOptions = {}): Feature
     for (const state of touched) sweep(state, env);
 
     const facts = batch.facts;
-    for (const p of batch.published) facts.published.push(fingerprint(p.state.id, p.listingId, p.at, p.content));
+    for (const p of batch.published)
+      facts.published.push(fingerprint(p.state.id, p.listingId, p.at, p.content));
     for (const { state, entry } of batch.takenDown) {
       if (entry.content !== undefined) {
         facts.takenDown.push(fingerprint(state.id, entry.listingId, entry.at, entry.content));
@@ -309,7 +218,6 @@ export function createFeatureEngine(options: FeatureEngineOptions = {}): Feature
     }
     crossSeller?.record(facts);
     lastFacts = facts;
-    bandCache.clear();
     texts.clear();
     return changed;
   }
@@ -340,10 +248,20 @@ export function createFeatureEngine(options: FeatureEngineOptions = {}): Feature
     },
     watermark: () => watermark,
     stats() {
-      const retained = { listings: 0, sketches: 0, takedowns: 0, notices: 0, edits: 0, deletions: 0, matches: 0, links: 0 };
+      const retained = {
+        listings: 0,
+        sketches: 0,
+        takedowns: 0,
+        notices: 0,
+        edits: 0,
+        deletions: 0,
+        matches: 0,
+        links: 0,
+      };
       for (const s of sellers.values()) {
         retained.listings += s.ids.length;
-        for (let i = 0; i < s.ids.length; i += 1) if (s.get(i, L_FLAGS) & F_CONTENT) retained.sketches += 1;
+        for (let i = 0; i < s.ids.length; i += 1)
+          if (s.get(i, L_FLAGS) & F_CONTENT) retained.sketches += 1;
         retained.takedowns += s.takedowns?.length ?? 0;
         retained.notices += s.notices?.length ?? 0;
         retained.edits += s.edits?.length ?? 0;

@@ -45,6 +45,10 @@ export class EvidenceSink {
       for (const id of item?.listing_ids ?? []) if (listing.size < this.max) listing.add(id);
       for (const id of item?.linked_seller_ids ?? []) if (sellers.size < this.max) sellers.add(id);
     }
-    return { listing_ids: [...listing], linked_seller_ids: [...sellers], by_feature: this.byFeature };
+    return {
+      listing_ids: [...listing],
+      linked_seller_ids: [...sellers],
+      by_feature: this.byFeature,
+    };
   }
 }

@@ -15,7 +15,9 @@ for (let i = 0; i < 6; i += 1) HEX[97 + i] = 10 + i;
 /** Canonical binary form of image hashes: lower-cased, deduplicated, sorted; odd hex is 0-padded. */
 export function encodeImages(hashes: readonly string[] | undefined): string {
   if (hashes === undefined || hashes.length === 0) return '';
-  const canonical = [...new Set(hashes.map((h) => (h.length % 2 === 1 ? `0${h}` : h).toLowerCase()))]
+  const canonical = [
+    ...new Set(hashes.map((h) => (h.length % 2 === 1 ? `0${h}` : h).toLowerCase())),
+  ]
     .filter((h) => h.length > 0 && h.length <= 510)
     .sort();
   const codes: number[] = [];
@@ -31,10 +33,14 @@ export function encodeImages(hashes: readonly string[] | undefined): string {
 /** Back to hex strings (for the store and lookups). */
 export function decodeImages(images: string): string[] {
   const out: string[] = [];
-  for (let p = 0; p < images.length; ) {
+  for (let p = 0; p < images.length;) {
     const n = images.charCodeAt(p);
     let hex = '';
-    for (let i = 1; i <= n; i += 1) hex += images.charCodeAt(p + i).toString(16).padStart(2, '0');
+    for (let i = 1; i <= n; i += 1)
+      hex += images
+        .charCodeAt(p + i)
+        .toString(16)
+        .padStart(2, '0');
     out.push(hex);
     p += n + 1;
   }
@@ -43,14 +49,15 @@ export function decodeImages(images: string): string[] {
 
 /** Calls `fn(start, length)` for each hash of an encoded list. */
 function each(images: string, fn: (start: number, length: number) => boolean | void): void {
-  for (let p = 0; p < images.length; ) {
+  for (let p = 0; p < images.length;) {
     const n = images.charCodeAt(p);
     if (fn(p + 1, n) === true) return;
     p += n + 1;
   }
 }
 
-const radiusOf = (bytes: number, nearFraction: number): number => Math.floor(nearFraction * bytes * 8);
+const radiusOf = (bytes: number, nearFraction: number): number =>
+  Math.floor(nearFraction * bytes * 8);
 
 function distance(a: string, i: number, b: string, j: number, n: number, limit: number): number {
   let d = 0;
@@ -79,51 +86,70 @@ export function imageReuse(a: string, b: string, nearFraction: number): 0 | 1 | 
 }
 
 /**
- * Finds, among indexed listings, those that may reuse a probe's images. Pigeonhole: two hashes of
- * n bytes within r < n bits share at least n − r identical bytes; the index is keyed by
- * (length, byte position, byte value) and a candidate must share two bytes with a probe hash
- * (one would flood the candidates: 1 in 8 random PDQ pairs share a byte). For PDQ (n = 32,
- * r = 31) that misses only pairs at exactly 31 bits with the difference spread one bit per byte
- * over 31 bytes. Callers verify with `imageReuse`. With r ≥ n − 1 (a very loose threshold) every
- * indexed listing of that length is a candidate.
+ * Finds, among indexed listings, those reusing a probe's images, with the reuse level (2 exact,
+ * 1 near). The index is keyed by (length, 16-bit chunk position, chunk value); a pair sharing a
+ * chunk is verified. Pigeonhole guarantees a shared chunk below as many differing bits as there
+ * are chunks (16 for PDQ); up to the PDQ threshold of 31 bits, spread differences still share one
+ * with probability ≈ 0.9 at 31 bits and 0.999 at 16. Random hashes share a chunk once in 4,000
+ * pairs, so buckets stay small whatever the population.
  */
 export function createImageMatcher<T>(nearFraction: number) {
-  const table = new Map<number, T[]>();
-  const push = (key: number, ref: T): void => {
-    const list = table.get(key);
-    if (list === undefined) table.set(key, [ref]);
-    else if (list[list.length - 1] !== ref) list.push(ref);
-  };
-  const keys = (images: string, fn: (key: number) => void): void => {
-    each(images, (start, n) => {
-      if (n >= 8 && radiusOf(n, nearFraction) >= n - 1) {
-        fn(n * 1_000_000 - 1); // loose threshold: one bucket per length
-        return;
-      }
-      for (let k = 0; k < n; k += 1) fn(n * 1_000_000 + k * 256 + images.charCodeAt(start + k));
-    });
-  };
+  interface Entry {
+    ref: T;
+    images: string;
+    start: number;
+    stamp: number;
+  }
+  /** Per hash length in bytes: chunk position · 65536 + chunk value → entries. */
+  const tables = new Map<number, Map<number, Entry[]>>();
   let size = 0;
+  let stamp = 0;
+  const chunk = (images: string, start: number, n: number, c: number): number =>
+    c * 65536 +
+    (images.charCodeAt(start + 2 * c) << 8) +
+    (2 * c + 1 < n ? images.charCodeAt(start + 2 * c + 1) : 0);
   return {
     get size() {
       return size;
     },
     add(images: string, ref: T): void {
-      keys(images, (key) => push(key, ref));
-      if (images !== '') size += 1;
+      for (let p = 0; p < images.length;) {
+        const n = images.charCodeAt(p);
+        let table = tables.get(n);
+        if (table === undefined) tables.set(n, (table = new Map()));
+        const e: Entry = { ref, images, start: p + 1, stamp: -1 };
+        size += 1;
+        const chunks = n < 8 ? 1 : Math.ceil(n / 2);
+        for (let c = 0; c < chunks; c += 1) {
+          const key = chunk(images, p + 1, n, c);
+          const list = table.get(key);
+          if (list === undefined) table.set(key, [e]);
+          else list.push(e);
+        }
+        p += n + 1;
+      }
     },
-    candidates(images: string, out: Set<T>): void {
-      each(images, (start, n) => {
-        const hits = new Map<T, number>();
-        keys(images.slice(start - 1, start + n), (key) => {
-          for (const ref of table.get(key) ?? []) {
-            const seen = hits.get(ref) ?? 0;
-            // Short hashes and loose buckets match on one key; PDQ-sized ones need two bytes.
-            if (n < 8 || key % 1_000_000 === 999_999 || seen === 1) out.add(ref);
-            hits.set(ref, seen + 1);
+    /** Calls `found(ref, level)` for each verified reuse (a ref may come more than once). */
+    candidates(images: string, found: (ref: T, level: 1 | 2) => void): void {
+      for (let p = 0; p < images.length;) {
+        const n = images.charCodeAt(p);
+        const table = tables.get(n);
+        stamp += 1;
+        if (table !== undefined) {
+          // Hashes under 64 bits only match exactly: their first chunk is key enough.
+          const radius = n >= 8 ? radiusOf(n, nearFraction) : 0;
+          const chunks = n < 8 ? 1 : Math.ceil(n / 2);
+          for (let c = 0; c < chunks; c += 1) {
+            for (const e of table.get(chunk(images, p + 1, n, c)) ?? []) {
+              if (e.stamp === stamp) continue;
+              e.stamp = stamp;
+              const d = distance(images, p + 1, e.images, e.start, n, radius);
+              if (d <= radius) found(e.ref, d === 0 ? 2 : 1);
+            }
           }
-        });
-      });
+        }
+        p += n + 1;
+      }
     },
   };
 }

@@ -1,10 +1,5 @@
 import { VigieError } from '../../streams/errors.ts';
-import {
-  createImageHashIndex,
-  createLshIndex,
-  type ImageHashIndex,
-  type LshIndex,
-} from '../text/index.ts';
+import { compactOf, withCompact } from './cross-seller.ts';
 import type {
   CrossSellerFacts,
   CrossSellerIndex,
@@ -14,18 +9,24 @@ import type {
   LinkSanction,
   ListingFingerprint,
 } from './cross-seller.ts';
-import { signatureOf, sketchFromSignature } from './listing-text.ts';
-import { DAY } from './seller-state.ts';
+import { createImageMatcher, decodeImages, encodeImages } from './image-match.ts';
+import { bandCodes, signatureOf, sketchFromSignature } from './listing-text.ts';
+import { DAY, HOUR } from './seller-state.ts';
 
 export interface InMemoryCrossSellerIndexOptions {
-  /** Must match the engine's. Defaults 128 and 32. */
-  numHashes?: number;
+  /** Must match the engine's. Default 32. */
   bands?: number;
-  /** Published fingerprints answer `fingerprintsOf` this long. Default 30 days. */
+  /** Taken-down listings are searchable this long after their takedown. Default 8 days. */
+  takedownDays?: number;
+  /**
+   * Published listings are searchable (for a takedown arriving after a copy of it) this long
+   * before the newest fact: one engine sees every seller, so only the contract's lateness
+   * matters. Default 24 hours.
+   */
+  publishedSearchHours?: number;
+  /** Published fingerprints answer `fingerprintsOf` this long. Default 14 days. */
   fingerprintDays?: number;
-  /** Taken-down and published listings are searchable this long. Default 8 days (7 + lateness). */
-  searchDays?: number;
-  /** Bound on fingerprints (each kind) and on identifier hashes. Defaults 200,000 and 2,000,000. */
+  /** Bounds on kept fingerprints and identifier hashes. Defaults 200,000 and 2,000,000. */
   maxFingerprints?: number;
   maxIdentifiers?: number;
 }
@@ -35,125 +36,133 @@ interface Stored {
   listingId: string;
   at: number;
   sketch: string;
-  images: string[];
+  /** Binary form of image-match.ts. */
+  images: string;
   shingles: number;
   titleShingles: number;
 }
 
-const HEX = /^[0-9a-f]+$/;
-const indexable = (h: string): boolean => h.length >= 16 && h.length % 4 === 0 && HEX.test(h);
+const toStored = (fp: ListingFingerprint): Stored => {
+  const compact = compactOf(fp);
+  return {
+    sellerId: fp.sellerId,
+    listingId: fp.listingId,
+    at: fp.at,
+    sketch: compact?.sketch ?? sketchFromSignature(fp.signature),
+    images: compact?.images ?? encodeImages(fp.imageHashes),
+    shingles: fp.shingles ?? 0,
+    titleShingles: fp.titleShingles ?? 0,
+  };
+};
 
-/** One searchable population (taken-down, or published) of fingerprints. */
-function createPopulation(numHashes: number, bands: number, max: number) {
-  const byKey = new Map<string, Stored>();
-  const lsh: LshIndex<string> = createLshIndex({ numHashes, bands, maxEntries: max });
-  const images = new Map<number, ImageHashIndex>();
-  const exactOnly = new Map<string, Set<string>>();
-  const imagesOf = (length: number): ImageHashIndex => {
-    let index = images.get(length);
-    if (index === undefined) {
-      index = createImageHashIndex({ maxEntries: max });
-      images.set(length, index);
+const toFingerprint = (s: Stored): ListingFingerprint => {
+  let signature: Uint32Array | undefined;
+  let imageHashes: string[] | undefined;
+  const fp: ListingFingerprint = {
+    sellerId: s.sellerId,
+    listingId: s.listingId,
+    at: s.at,
+    get signature() {
+      return (signature ??= signatureOf(s.sketch));
+    },
+    get imageHashes() {
+      return (imageHashes ??= decodeImages(s.images));
+    },
+    shingles: s.shingles,
+    titleShingles: s.titleShingles,
+  };
+  return withCompact(fp, { sketch: s.sketch, images: s.images });
+};
+
+/**
+ * A searchable population of fingerprints (by LSH band and image), rebuilt from the retained
+ * entries when old ones expire: building is cheap, and rebuilding keeps removal out of the
+ * bucket structures.
+ */
+function createSearch(bands: number, nearFraction: number) {
+  let byBand = Array.from({ length: bands }, () => new Map<number, Stored[]>());
+  let images = createImageMatcher<Stored>(nearFraction);
+  const add = (s: Stored): void => {
+    if (s.sketch.length > 0 && s.sketch.length % bands === 0) {
+      const codes = bandCodes(s.sketch, bands);
+      for (let b = 0; b < bands; b += 1) {
+        const map = byBand[b] as Map<number, Stored[]>;
+        const list = map.get(codes[b] as number);
+        if (list === undefined) map.set(codes[b] as number, [s]);
+        else list.push(s);
+      }
     }
-    return index;
+    images.add(s.images, s);
   };
   return {
-    byKey,
-    add(key: string, s: Stored, searchable: boolean): void {
-      const old = byKey.get(key);
-      if (old !== undefined && old.at >= s.at) return;
-      byKey.set(key, s);
-      if (!searchable) return;
-      if (s.sketch.length === numHashes) lsh.add(key, signatureOf(s.sketch), s.at);
-      for (const h of s.images) {
-        if (indexable(h)) imagesOf(h.length).add(key, h, s.at);
-        else exactOnly.set(h, (exactOnly.get(h) ?? new Set()).add(key));
-      }
+    add,
+    rebuild(entries: Iterable<Stored>): void {
+      byBand = Array.from({ length: bands }, () => new Map<number, Stored[]>());
+      images = createImageMatcher<Stored>(nearFraction);
+      for (const s of entries) add(s);
     },
-    search(fp: ListingFingerprint, nearFraction: number): Set<string> {
-      const out = new Set<string>();
-      if (fp.signature.length === numHashes) {
-        for (const key of lsh.query(Uint32Array.from(fp.signature, (v) => v & 0xff))) out.add(key);
-      }
-      for (const raw of fp.imageHashes) {
-        const h = raw.toLowerCase();
-        if (indexable(h)) {
-          const index = images.get(h.length);
-          const radius = Math.floor(nearFraction * h.length * 4);
-          for (const m of index?.near(h, radius) ?? []) out.add(m.id);
-        } else {
-          for (const key of exactOnly.get(h) ?? []) out.add(key);
+    search(probe: Stored, out: Set<Stored>): void {
+      if (probe.sketch.length > 0 && probe.sketch.length % bands === 0) {
+        const codes = bandCodes(probe.sketch, bands);
+        for (let b = 0; b < bands; b += 1) {
+          for (const s of (byBand[b] as Map<number, Stored[]>).get(codes[b] as number) ?? [])
+            out.add(s);
         }
       }
-      return out;
-    },
-    expire(searchBefore: number, keepBefore: number, maxEntries: number): void {
-      lsh.expireBefore(searchBefore);
-      for (const index of images.values()) index.expireBefore(searchBefore);
-      for (const [h, keys] of exactOnly) {
-        for (const key of keys) if ((byKey.get(key)?.at ?? -Infinity) < searchBefore) keys.delete(key);
-        if (keys.size === 0) exactOnly.delete(h);
-      }
-      for (const [key, s] of byKey) if (s.at < keepBefore) byKey.delete(key);
-      if (byKey.size > maxEntries) {
-        const oldest = [...byKey.entries()].sort((a, b) => a[1].at - b[1].at);
-        for (const [key] of oldest.slice(0, byKey.size - maxEntries)) byKey.delete(key);
-      }
+      images.candidates(probe.images, (s) => out.add(s));
     },
   };
 }
 
-const toStored = (fp: ListingFingerprint): Stored => ({
-  sellerId: fp.sellerId,
-  listingId: fp.listingId,
-  at: fp.at,
-  sketch: sketchFromSignature(fp.signature),
-  images: fp.imageHashes.map((h) => h.toLowerCase()),
-  shingles: fp.shingles ?? 0,
-  titleShingles: fp.titleShingles ?? 0,
-});
-
-const toFingerprint = (s: Stored): ListingFingerprint => ({
-  sellerId: s.sellerId,
-  listingId: s.listingId,
-  at: s.at,
-  signature: signatureOf(s.sketch),
-  imageHashes: s.images,
-  shingles: s.shingles,
-  titleShingles: s.titleShingles,
-});
-
 /**
  * Answers the engine's cross-seller requests from the facts the engine recorded: the
- * single-instance stand-in for the store (tests, file replay). Bounded: fingerprints are kept
- * `fingerprintDays` (searchable `searchDays`) and at most `maxFingerprints` of each kind;
- * identifier hashes at most `maxIdentifiers` (oldest registrations first out).
+ * single-instance stand-in for the store (tests, file replay). Bounded by time windows and
+ * `maxFingerprints` / `maxIdentifiers` (oldest first out).
  */
 export function createInMemoryCrossSellerIndex(
   options: InMemoryCrossSellerIndexOptions = {},
 ): CrossSellerIndex {
-  const numHashes = options.numHashes ?? 128;
   const bands = options.bands ?? 32;
-  const fingerprintDays = options.fingerprintDays ?? 30;
-  const searchDays = options.searchDays ?? 8;
+  const takedownMs = (options.takedownDays ?? 8) * DAY;
+  const publishedMs = (options.publishedSearchHours ?? 24) * HOUR;
+  const fingerprintMs = (options.fingerprintDays ?? 14) * DAY;
   const maxFingerprints = options.maxFingerprints ?? 200_000;
   const maxIdentifiers = options.maxIdentifiers ?? 2_000_000;
-  if (numHashes % bands !== 0 || searchDays > fingerprintDays || maxFingerprints < 1) {
+  if (!Number.isInteger(bands) || bands < 1 || maxFingerprints < 1 || maxIdentifiers < 1) {
     throw new VigieError(
       'INVALID_CONFIG',
-      'in-memory cross-seller index: bands must divide numHashes, searchDays ≤ fingerprintDays, maxFingerprints ≥ 1',
-      { context: { numHashes, bands, searchDays, fingerprintDays, maxFingerprints } },
+      'in-memory cross-seller index: bands, maxFingerprints and maxIdentifiers must be ≥ 1',
+      { context: { bands, maxFingerprints, maxIdentifiers } },
     );
   }
   const holders = new Map<string, Map<string, IdentifierKind>>();
   const hashesOf = new Map<string, Set<string>>();
   const sanctions = new Map<string, Map<LinkSanction, number>>();
-  const takenDown = createPopulation(numHashes, bands, maxFingerprints);
-  const published = createPopulation(numHashes, bands, maxFingerprints);
+  const takenDown = new Map<string, Stored>();
+  const published = new Map<string, Stored>();
+  // Search structures (filled with the image near fraction of the first request).
+  let nearFraction = Number.NaN;
+  let takenSearch = createSearch(bands, 0.12);
+  /** Recent publications in arrival order: searched only for takedowns that came after them. */
+  let recent: Stored[] = [];
   let watermark = -Infinity;
   let sinceExpiry = 0;
 
-  const key = (fp: ListingFingerprint): string => `${fp.sellerId}\u0000${fp.listingId}`;
+  const key = (sellerId: string, listingId: string): string => `${sellerId}\u0000${listingId}`;
+
+  const expire = (): void => {
+    const bound = (map: Map<string, Stored>, before: number): void => {
+      for (const [k, s] of map) if (s.at < before) map.delete(k);
+      if (map.size > maxFingerprints) {
+        const oldest = [...map.entries()].sort((a, b) => a[1].at - b[1].at);
+        for (const [k] of oldest.slice(0, map.size - maxFingerprints)) map.delete(k);
+      }
+    };
+    bound(takenDown, watermark - takedownMs);
+    bound(published, watermark - fingerprintMs);
+    takenSearch.rebuild(takenDown.values());
+    recent = recent.filter((s) => s.at >= watermark - publishedMs);
+  };
 
   return {
     record(facts: CrossSellerFacts) {
@@ -161,12 +170,8 @@ export function createInMemoryCrossSellerIndex(
         const hash = x.hash.toLowerCase();
         let group = holders.get(hash);
         if (group === undefined) {
-          if (holders.size >= maxIdentifiers) {
-            const first = holders.keys().next().value as string;
-            holders.delete(first);
-          }
-          group = new Map();
-          holders.set(hash, group);
+          if (holders.size >= maxIdentifiers) holders.delete(holders.keys().next().value as string);
+          holders.set(hash, (group = new Map()));
         }
         group.set(x.sellerId, x.kind);
         let own = hashesOf.get(x.sellerId);
@@ -179,24 +184,33 @@ export function createInMemoryCrossSellerIndex(
         s.set(x.action, Math.min(s.get(x.action) ?? Infinity, x.at));
       }
       for (const fp of facts.takenDown) {
-        // A listing taken down twice is searchable under its latest takedown.
-        takenDown.add(`${key(fp)}\u0000${fp.at}`, toStored(fp), true);
+        // A listing taken down twice is searchable under each takedown.
+        const s = toStored(fp);
+        takenDown.set(`${key(fp.sellerId, fp.listingId)}\u0000${fp.at}`, s);
+        takenSearch.add(s);
         watermark = Math.max(watermark, fp.at);
       }
       for (const fp of facts.published) {
-        published.add(key(fp), toStored(fp), true);
+        const k = key(fp.sellerId, fp.listingId);
+        if ((published.get(k)?.at ?? Infinity) <= fp.at) continue;
+        const s = toStored(fp);
+        published.set(k, s);
+        recent.push(s);
         watermark = Math.max(watermark, fp.at);
       }
       sinceExpiry += facts.published.length + facts.takenDown.length;
-      if (sinceExpiry > 10_000) {
+      if (sinceExpiry > 20_000) {
         sinceExpiry = 0;
-        const search = watermark - searchDays * DAY;
-        takenDown.expire(search, search, maxFingerprints);
-        published.expire(search, watermark - fingerprintDays * DAY, maxFingerprints);
+        expire();
       }
     },
 
     answer(request: CrossSellerRequest): CrossSellerLookups {
+      if (request.imageNearFraction !== nearFraction) {
+        nearFraction = request.imageNearFraction;
+        takenSearch = createSearch(bands, nearFraction);
+        expire();
+      }
       const out: CrossSellerLookups = {
         identifiers: [],
         sanctions: [],
@@ -220,30 +234,33 @@ export function createInMemoryCrossSellerIndex(
           out.sanctions.push({ sellerId, action, at });
         }
       }
-      const seen = new Set<string>();
+      const found = new Set<Stored>();
+      const taken = new Set<Stored>();
       for (const fp of request.newListings) {
-        for (const k of takenDown.search(fp, request.imageNearFraction)) {
-          const s = takenDown.byKey.get(k);
-          if (s === undefined || seen.has(k)) continue;
-          if (s.at < fp.at && s.at >= fp.at - request.windowMs) {
-            seen.add(k);
-            out.takenDown.push(toFingerprint(s));
-          }
+        found.clear();
+        takenSearch.search(toStored(fp), found);
+        for (const s of found) {
+          if (s.at < fp.at && s.at >= fp.at - request.windowMs) taken.add(s);
         }
       }
-      seen.clear();
+      for (const s of taken) out.takenDown.push(toFingerprint(s));
+      // Publications after the earliest takedown asked about: usually the last minutes only.
+      const fresh = new Set<Stored>();
+      const since = Math.min(...request.takedowns.map((fp) => fp.at));
+      const publishedSearch = createSearch(bands, nearFraction);
+      if (request.takedowns.length > 0) {
+        publishedSearch.rebuild(recent.filter((s) => s.at > since));
+      }
       for (const fp of request.takedowns) {
-        for (const k of published.search(fp, request.imageNearFraction)) {
-          const s = published.byKey.get(k);
-          if (s === undefined || seen.has(k)) continue;
-          if (s.at > fp.at && s.at <= fp.at + request.windowMs) {
-            seen.add(k);
-            out.published.push(toFingerprint(s));
-          }
+        found.clear();
+        publishedSearch.search(toStored(fp), found);
+        for (const s of found) {
+          if (s.at > fp.at && s.at <= fp.at + request.windowMs) fresh.add(s);
         }
       }
+      for (const s of fresh) out.published.push(toFingerprint(s));
       for (const x of request.fingerprintsOf) {
-        const s = published.byKey.get(`${x.sellerId}\u0000${x.listingId}`);
+        const s = published.get(key(x.sellerId, x.listingId));
         if (s !== undefined) out.fingerprints.push(toFingerprint(s));
       }
       return out;

@@ -1,10 +1,4 @@
-import {
-  bandKeys,
-  createMinHasher,
-  murmur3,
-  normaliseText,
-  shingles,
-} from '../text/index.ts';
+import { bandKeys, createMinHasher, murmur3, normaliseText, shingles } from '../text/index.ts';
 import type { CodedTermMatcher } from './coded-terms.ts';
 
 /** Drift buckets: comparison tokens are hashed into 128 buckets (a 16-byte presence mask). */
@@ -35,10 +29,11 @@ export interface ListingTexter {
   /** LSH band keys of a sketch (features/text `bandKeys` over the b-bit slots), for the store. */
   bandKeys(sketch: string): string[];
   /**
-   * The same bands as numbers, for in-memory candidate search: band b's rows packed exactly when
-   * they fit 32 bits (4 rows of 8 bits), else hashed (FNV-1a), plus b · 2^32.
+   * The same bands as 32-bit codes, for in-memory candidate search (band b at index b): its rows
+   * packed exactly when they fit (4 rows of 8 bits), else hashed (FNV-1a). Signed, so V8 keeps
+   * them as small integers.
    */
-  bandNumbers(sketch: string): number[];
+  bandCodes(sketch: string): Int32Array;
 }
 
 export function createListingTexter(options: {
@@ -70,19 +65,27 @@ export function createListingTexter(options: {
     bandKeys(sketch) {
       return bandKeys(signatureOf(sketch), options.bands);
     },
-    bandNumbers(sketch) {
-      const rows = sketch.length / options.bands;
-      const out = new Array<number>(options.bands);
-      for (let b = 0; b < options.bands; b += 1) {
-        let h = rows <= 4 ? 0 : 0x811c9dc5;
-        for (let r = b * rows; r < (b + 1) * rows; r += 1) {
-          h = rows <= 4 ? h * 256 + sketch.charCodeAt(r) : Math.imul(h ^ sketch.charCodeAt(r), 0x01000193) >>> 0;
-        }
-        out[b] = b * 0x1_0000_0000 + h;
-      }
-      return out;
+    bandCodes(sketch) {
+      return bandCodes(sketch, options.bands);
     },
   };
+}
+
+/** See `ListingTexter.bandCodes`. */
+export function bandCodes(sketch: string, bands: number): Int32Array {
+  const rows = sketch.length / bands;
+  const out = new Int32Array(bands);
+  for (let b = 0; b < bands; b += 1) {
+    let h = rows <= 4 ? 0 : 0x811c9dc5;
+    for (let r = b * rows; r < (b + 1) * rows; r += 1) {
+      h =
+        rows <= 4
+          ? (h << 8) | sketch.charCodeAt(r)
+          : Math.imul(h ^ sketch.charCodeAt(r), 0x01000193);
+    }
+    out[b] = h;
+  }
+  return out;
 }
 
 function sketchOf(sig: Uint32Array): string {
@@ -100,9 +103,9 @@ export function signatureOf(sketch: string): Uint32Array {
 
 /** The sketch of a signature from the store or a lookup (full or already b-bit). */
 export function sketchFromSignature(sig: ArrayLike<number>): string {
-  let out = '';
-  for (let i = 0; i < sig.length; i += 1) out += String.fromCharCode((sig[i] as number) & 0xff);
-  return out;
+  const codes = new Array<number>(sig.length);
+  for (let i = 0; i < sig.length; i += 1) codes[i] = (sig[i] as number) & 0xff;
+  return String.fromCharCode(...codes);
 }
 
 /**
@@ -149,4 +152,3 @@ export function estimateChangeRatio(
   }
   return Math.min(1, ((2 / 3) * (1 - j)) / (1 + j));
 }
-

@@ -19,7 +19,6 @@ export function compareContent(
   removed: ListingContent,
   config: FeatureEngineConfig,
 ): { similarity: number; image: number } {
-  const g = globalThis as unknown as { __cc?: Record<string, number> }; g.__cc ??= {}; const k = new Error().stack?.split('\n')[2]?.trim().split(' ')[1] ?? '?'; g.__cc[k] = (g.__cc[k] ?? 0) + 1;
   const similarity =
     fresh.sketch === '' || removed.sketch === ''
       ? Number.NaN
@@ -47,11 +46,7 @@ const matchOrder = (a: MatchEntry, b: MatchEntry): number =>
  * (listing, other listing) pair: max similarity, max image reuse, latest takedown before the
  * publication. Returns whether anything changed. Idempotent and commutative.
  */
-export function addMatch(
-  state: SellerState,
-  m: MatchEntry,
-  config: FeatureEngineConfig,
-): boolean {
+export function addMatch(state: SellerState, m: MatchEntry, config: FeatureEngineConfig): boolean {
   const textual = !Number.isNaN(m.similarity) && m.similarity >= config.candidateSimilarity;
   if (!textual && m.image === 0) return false;
   if (!textual) m.similarity = Number.NaN;
@@ -118,7 +113,10 @@ export function matchTakedown(
     if ((state.get(i, L_FLAGS) & F_CONTENT) === 0) continue;
     const at = state.get(i, L_PUBLISHED);
     const listingId = state.ids[i] as string;
-    if (listingId === t.listingId || !(t.at < at && at - t.at <= config.takedownRetentionDays * DAY))
+    if (
+      listingId === t.listingId ||
+      !(t.at < at && at - t.at <= config.takedownRetentionDays * DAY)
+    )
       continue;
     const content = state.content(i, config.numHashes);
     if (content === undefined) continue;

@@ -62,7 +62,11 @@ export const FeatureEngineConfigSchema = z
     /** An edit counts as made after a notice within this many days of it. Default 7. */
     lowChangeWindowDays: Days.default(7),
     /** A seller deletion counts as following a notice within this many hours of it. Default 48. */
-    deletionWindowHours: z.number().positive().max(24 * 365).default(48),
+    deletionWindowHours: z
+      .number()
+      .positive()
+      .max(24 * 365)
+      .default(48),
     /** Beta prior of the smoothed takedown rate: (takedowns + alpha) / (listings + alpha + beta). */
     takedownRatePrior: z
       .object({ alpha: z.number().positive(), beta: z.number().positive() })
@@ -79,7 +83,10 @@ export const FeatureEngineConfigSchema = z
     /** Near image: Hamming distance ≤ this share of the hash bits (PDQ: 31 of 256). */
     imageNearFraction: Unit.default(PDQ_NEAR_DISTANCE / 256),
     /** Coded-vocabulary lexicon (phrases, any language; normalised like listing text). */
-    codedTerms: z.array(z.string().min(1).max(200)).max(10_000).default([...DEFAULT_CODED_TERMS]),
+    codedTerms: z
+      .array(z.string().min(1).max(200))
+      .max(10_000)
+      .default([...DEFAULT_CODED_TERMS]),
     /** Fewest listings in a category (and currency) for its median price to be used. Default 5. */
     minCategoryListings: Count.default(5),
     /** Distinct (currency, category) price histograms; beyond, new ones share one per currency. */

@@ -9,7 +9,7 @@ import type {
 } from '../../streams/contract/index.ts';
 import { DSA_CATEGORIES } from '../../streams/contract/index.ts';
 import { listingKey, type BatchContext, type EngineEnv } from './context.ts';
-import { IDENTIFIER_KINDS } from './cross-seller.ts';
+import { compactOf, IDENTIFIER_KINDS } from './cross-seller.ts';
 import { encodeImages } from './image-match.ts';
 import { estimateChangeRatio, sketchFromSignature, titleShingleEstimate } from './listing-text.ts';
 import { matchNewListing, matchTakedown } from './matching.ts';
@@ -17,6 +17,7 @@ import {
   byListing,
   countChars,
   F_CODED,
+  idHash,
   F_CONTENT,
   F_NO_TEXT,
   insertSorted,
@@ -64,8 +65,10 @@ export function onPublished(
   const flags = F_CONTENT | (coded ? F_CODED : 0) | (noText ? F_NO_TEXT : 0);
   const counts = countChars(text.shingles) + countChars(titleShingleEstimate(e.title));
   const blob = flat(text.mask + counts + text.sketch + images);
-  const i = state.insertListing(e.listing_id, [at, logPrice, category, obfuscation, flags], blob);
+  const row = [at, logPrice, category, obfuscation, flags, idHash(e.listing_id)];
+  const i = state.insertListing(e.listing_id, row, blob);
   state.countListingDay(at);
+  if (at < state.firstListedAt) state.firstListedAt = at;
   const content = state.content(i, config.numHashes) as ListingContent;
   batch.published.push({ state, listingId: e.listing_id, at, content });
   matchNewListing(state, i, content, config);
@@ -121,9 +124,10 @@ function publishedContent(
   }
   const fp = batch.fingerprints.get(listingKey(state.id, listingId));
   if (fp === undefined) return undefined;
+  const compact = compactOf(fp);
   return {
-    sketch: sketchFromSignature(fp.signature),
-    images: encodeImages(fp.imageHashes),
+    sketch: compact?.sketch ?? sketchFromSignature(fp.signature),
+    images: compact?.images ?? encodeImages(fp.imageHashes),
     shingles: fp.shingles ?? 0,
     titleShingles: fp.titleShingles ?? 0,
   };

@@ -12,7 +12,15 @@ export const L_LOG_PRICE = 1;
 export const L_CATEGORY = 2;
 export const L_OBFUSCATION = 3;
 export const L_FLAGS = 4;
-export const NUM = 5;
+/** FNV-1a of the listing id: lookups compare numbers, strings only on a hash hit. */
+export const L_ID_HASH = 5;
+export const NUM = 6;
+
+export function idHash(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i += 1) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return h;
+}
 
 /** Listing flags. */
 export const F_CODED = 1;
@@ -164,6 +172,8 @@ export class SellerState {
   watermark = -Infinity;
   firstSeen = Infinity;
   registeredAt = Infinity;
+  /** First publication seen: the start of the seller's observed listing history. */
+  firstListedAt = Infinity;
   /** Facts at or before this time have been folded: events that old change nothing. */
   frontier = -Infinity;
   warnedAt = Infinity;
@@ -201,7 +211,11 @@ export class SellerState {
   }
 
   findListing(listingId: string): number {
-    for (let i = this.ids.length - 1; i >= 0; i -= 1) if (this.ids[i] === listingId) return i;
+    const h = idHash(listingId);
+    const num = this.num;
+    for (let i = this.ids.length - 1; i >= 0; i -= 1) {
+      if (num[i * NUM + L_ID_HASH] === h && this.ids[i] === listingId) return i;
+    }
     return -1;
   }
 
@@ -214,10 +228,17 @@ export class SellerState {
       if (prev < at || (prev === at && (this.ids[i - 1] as string) < listingId)) break;
       i -= 1;
     }
-    // New exactly-sized arrays: grown arrays keep ~50 % spare capacity, per seller.
-    this.ids = this.ids.toSpliced(i, 0, listingId);
-    this.num = this.num.toSpliced(i * NUM, 0, ...row);
-    this.blobs = this.blobs.toSpliced(i, 0, blob);
+    // Small tables get exactly-sized copies (a grown array keeps ~50 % spare capacity, per
+    // seller); large ones grow in place, since copying them on every listing costs more.
+    if (this.ids.length < 32) {
+      this.ids = this.ids.toSpliced(i, 0, listingId);
+      this.num = this.num.toSpliced(i * NUM, 0, ...row);
+      this.blobs = this.blobs.toSpliced(i, 0, blob);
+    } else {
+      this.ids.splice(i, 0, listingId);
+      this.num.splice(i * NUM, 0, ...row);
+      this.blobs.splice(i, 0, blob);
+    }
     return i;
   }
 

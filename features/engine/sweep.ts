@@ -114,11 +114,7 @@ export function sweep(state: SellerState, env: EngineEnv): void {
   if (rows > 0) state.removeListings(0, rows);
 
   if (state.takedowns !== null) {
-    const n = leaving(
-      state.takedowns,
-      w - config.takedownRetentionDays * DAY,
-      config.maxTakedowns,
-    );
+    const n = leaving(state.takedowns, w - config.takedownRetentionDays * DAY, config.maxTakedowns);
     const sanctionedAt = state.sanctionedAt;
     for (const t of state.takedowns.splice(0, n)) {
       const f = state.fold();

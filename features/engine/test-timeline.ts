@@ -86,8 +86,11 @@ export function createTimeline(prefix = 'e') {
         category: 'STATEMENT_CATEGORY_SCAMS_AND_FRAUD',
         ...options,
       }),
-    registered: (seller: string, at: number, identifiers: Body<'seller.registered'>['identifiers']) =>
-      make('seller.registered', seller, at, { identifiers }),
+    registered: (
+      seller: string,
+      at: number,
+      identifiers: Body<'seller.registered'>['identifiers'],
+    ) => make('seller.registered', seller, at, { identifiers }),
     sanctioned: (seller: string, at: number, action: 'warning' | 'suspension' | 'termination') =>
       make('seller.sanctioned', seller, at, { action }),
   };
@@ -125,7 +128,11 @@ export function shuffleWithinLateness(
 }
 
 /** Applies events in batches of `size` (the engine's own cross-seller index answers). */
-export function applyInBatches(engine: FeatureEngine, events: readonly AcceptedEvent[], size: number) {
+export function applyInBatches(
+  engine: FeatureEngine,
+  events: readonly AcceptedEvent[],
+  size: number,
+) {
   const changed = new Set<string>();
   for (let i = 0; i < events.length; i += size) {
     for (const s of engine.apply(events.slice(i, i + size))) changed.add(s);
