@@ -23,7 +23,9 @@ const ioModules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'bench-results/**', 'eval-results/**', 'coverage/**'] },
+  {
+    ignores: ['node_modules/**', 'bench-results/**', 'eval-results/**', 'coverage/**', '.vigie/**'],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
