@@ -19,6 +19,8 @@ export interface OpenBackendOptions {
   database: string;
   textTtlDays: number;
   logger: Logger;
+  /** Cross-seller lookups in memory or through the store (VIGIE_CROSS_SELLER). */
+  crossSeller?: 'store' | 'memory';
 }
 
 export type OpenIngestionBackend = (options: OpenBackendOptions) => Promise<IngestionBackend>;

@@ -15,6 +15,12 @@ export const PipelineEnvSchema = BaseEnvSchema.extend({
    * matches against sellers not yet seen may be missed). Default `full`.
    */
   VIGIE_REBUILD: z.enum(['full', 'lazy']).default('full'),
+  /**
+   * Cross-seller lookups (identifier links, platform-wide re-lists): `memory` keeps them in the
+   * instance (exact for one instance); `store` goes through the store, batched and cached, for
+   * several instances. Default `memory`: see docs/features.md for what `store` still misses.
+   */
+  VIGIE_CROSS_SELLER: z.enum(['store', 'memory']).default('memory'),
   /** Bytes fetched per partition per request: the upper bound of a Kafka batch. Default 1 MiB. */
   VIGIE_FETCH_MAX_BYTES: z.coerce
     .number()

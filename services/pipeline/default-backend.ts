@@ -3,6 +3,7 @@ import { createExecutor } from '../../features/store/executor.ts';
 import type { SellerFeaturesRow } from '../../features/store/tables/seller-features.ts';
 import { createStore, type Store } from '../../features/store/writer.ts';
 import type { IngestionBackend, OpenBackendOptions, OpenFlagHook } from './backend.ts';
+import { loadPipelineConfig } from './config.ts';
 import { createEngineStage } from './engine-stage.ts';
 import { VigieError } from '../../streams/errors.ts';
 import { createDetectorService, loadDetectorConfig } from '../detector/index.ts';
@@ -56,8 +57,10 @@ export async function openStoreBackend(
 }
 
 /** The production backend: the store plus the real feature engine. */
-export const defaultOpenBackend = (options: OpenBackendOptions) =>
-  openStoreBackend(options, (deps) => createEngineStage(deps));
+export const defaultOpenBackend = (options: OpenBackendOptions) => {
+  const crossSellerMode = options.crossSeller ?? loadPipelineConfig().VIGIE_CROSS_SELLER;
+  return openStoreBackend(options, (deps) => createEngineStage({ ...deps, crossSellerMode }));
+};
 
 /**
  * Detectors and flags for replay and the service: the detector loop over the same store, scoring

@@ -8,6 +8,7 @@ import {
   type FeatureEngine,
   type FeatureEngineOptions,
 } from '../../features/engine/index.ts';
+import { createStoreCrossSellerLookups } from '../../features/store/cross-seller-lookups.ts';
 import type { SellerFeaturesRow } from '../../features/store/tables/seller-features.ts';
 import type { Store } from '../../features/store/writer.ts';
 import type { AcceptedEvent, FeatureStage } from './types.ts';
@@ -21,6 +22,12 @@ export interface EngineStageOptions {
    * instances need a store-backed index (identifier_links, listing_texts), wired by the lead.
    */
   crossSeller?: CrossSellerIndex;
+  /**
+   * `store`: cross-seller lookups and facts go through the store (listing_fingerprints,
+   * identifier_links, events), for several instances splitting the partitions. `memory`
+   * (default): the in-memory index (or `crossSeller`), exact for one instance.
+   */
+  crossSellerMode?: 'memory' | 'store';
   engine?: Omit<FeatureEngineOptions, 'crossSeller'>;
 }
 
@@ -33,18 +40,27 @@ export interface EngineStageOptions {
 export function createEngineStage(
   options: EngineStageOptions,
 ): FeatureStage<SellerFeaturesRow> & { readonly engine: FeatureEngine } {
+  const config = resolveConfig(options.engine);
+  const shared =
+    options.crossSellerMode === 'store'
+      ? createStoreCrossSellerLookups({ executor: options.store.executor, bands: config.bands })
+      : undefined;
   const engine = createFeatureEngine({
     ...options.engine,
-    crossSeller: options.crossSeller ?? createInMemoryCrossSellerIndex(),
+    crossSeller: shared ? undefined : (options.crossSeller ?? createInMemoryCrossSellerIndex()),
   });
-  const config = resolveConfig(options.engine);
   /** Latest event time per seller (ms); as bounded as the engine's own seller map. */
   const lastAt = new Map<string, number>();
   return {
     engine,
     minhash: { numHashes: config.numHashes, seed: config.minhashSeed },
     async apply(events: readonly AcceptedEvent[]) {
-      const changed = engine.apply(events);
+      let changed: Set<string>;
+      if (shared) {
+        // One round trip per request kind, then the facts other instances need.
+        changed = engine.apply(events, await shared.answer(engine.lookupsFor(events)));
+        await shared.record(engine.lastFacts());
+      } else changed = engine.apply(events);
       for (const { event } of events) {
         const at = Date.parse(event.occurred_at);
         if (at > (lastAt.get(event.seller_id) ?? -Infinity)) lastAt.set(event.seller_id, at);

@@ -70,6 +70,7 @@ export function createIngestion(options: StartIngestionOptions): Ingestion {
         database: config.CLICKHOUSE_DATABASE,
         textTtlDays: config.VIGIE_TEXT_TTL_DAYS,
         logger,
+        crossSeller: config.VIGIE_CROSS_SELLER,
       });
       backend = opened;
       const openFlags =

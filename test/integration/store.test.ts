@@ -122,12 +122,15 @@ for (const backend of await clickHouseBackends()) {
       const executor = await backend.executor('migrate');
       const first = await migrate(executor);
       const second = await migrate(executor);
-      expect(first).toEqual({ applied: [1], alreadyApplied: [], ttlChanged: [] });
-      expect(second).toEqual({ applied: [], alreadyApplied: [1], ttlChanged: [] });
+      expect(first).toEqual({ applied: [1, 2], alreadyApplied: [], ttlChanged: [] });
+      expect(second).toEqual({ applied: [], alreadyApplied: [1, 2], ttlChanged: [] });
       const versions = await executor.query<{ version: number; name: string }>(
         'SELECT version, name FROM schema_migrations ORDER BY version',
       );
-      expect(versions).toEqual([{ version: 1, name: 'initial-schema' }]);
+      expect(versions).toEqual([
+        { version: 1, name: 'initial-schema' },
+        { version: 2, name: 'listing-fingerprints' },
+      ]);
 
       const tables = await executor.query<{ name: string; engine: string }>(
         'SELECT name, engine FROM system.tables WHERE database = currentDatabase() ORDER BY name',
@@ -140,6 +143,7 @@ for (const backend of await clickHouseBackends()) {
           'flags',
           'flags_current',
           'identifier_links',
+          'listing_fingerprints',
           'listing_texts',
           'models',
           'schema_migrations',

@@ -3,13 +3,14 @@ import type { ClickHouseExecutor } from '../executor.ts';
 import { createTableSql } from '../tables/table.ts';
 import { SCHEMA_MIGRATIONS_SPEC, schemaMigrationsTable } from '../tables/schema-migrations.ts';
 import { initialSchema } from './001-initial-schema.ts';
+import { listingFingerprints } from './002-listing-fingerprints.ts';
 import type { Migration } from './migration.ts';
 import { ensureTextTtl } from './text-ttl.ts';
 
 export type { Migration, MigrationContext } from './migration.ts';
 
 /** Every migration, in version order. Append; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, listingFingerprints];
 
 export const DEFAULT_TEXT_TTL_DAYS = 180;
 
