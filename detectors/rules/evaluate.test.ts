@@ -31,16 +31,37 @@ const cases: Array<{
   {
     rule: 'illegal-takedowns-90d',
     kind: 'recidivist',
-    fires: { takedowns_illegal_90d: 3, takedowns_90d: 3, takedowns_total: 3 },
-    nearMisses: [{ takedowns_illegal_90d: 2, takedowns_90d: 5, takedowns_total: 9 }],
+    fires: {
+      takedowns_illegal_90d: 3,
+      takedowns_90d: 3,
+      takedowns_total: 3,
+      takedown_rate_smoothed: 0.03,
+    },
+    nearMisses: [
+      {
+        takedowns_illegal_90d: 2,
+        takedowns_90d: 5,
+        takedowns_total: 9,
+        takedown_rate_smoothed: 0.1,
+      },
+      // A shop: many takedowns, but a small share of its listings.
+      { takedowns_illegal_90d: 6, takedowns_total: 6, takedown_rate_smoothed: 0.029 },
+    ],
   },
   {
     rule: 'relisted-taken-down-item',
     kind: 'evasive',
-    fires: { relists_own_7d: 1, relist_best_similarity: 0.8 },
+    fires: { relists_own_7d: 1, relist_best_similarity: 0.8, image_reuse_near: 1 },
     nearMisses: [
-      { relists_own_7d: 1, relist_best_similarity: 0.79 },
-      { relists_own_7d: 0, relists_own_total: 4, relist_best_similarity: 0.95 },
+      { relists_own_7d: 1, relist_best_similarity: 0.79, image_reuse_exact: 1 },
+      {
+        relists_own_7d: 0,
+        relists_own_total: 4,
+        relist_best_similarity: 0.95,
+        image_reuse_exact: 1,
+      },
+      // Same stock wording, other photos: another item of the same kind.
+      { relists_own_7d: 3, relist_best_similarity: 1 },
     ],
   },
   {
@@ -73,6 +94,24 @@ const cases: Array<{
     fires: { takedowns_minors_total: 2, takedowns_total: 2 },
     nearMisses: [{ takedowns_minors_total: 1, takedowns_total: 1 }],
   },
+  {
+    rule: 'takedown-after-sanction',
+    kind: 'recidivist',
+    fires: { takedowns_after_sanction: 1, takedowns_illegal_90d: 2 },
+    nearMisses: [
+      { takedowns_after_sanction: 0, takedowns_illegal_90d: 2 },
+      { takedowns_after_sanction: 2, takedowns_illegal_90d: 1 },
+    ],
+  },
+  {
+    rule: 'coded-vocabulary',
+    kind: 'evasive',
+    fires: { coded_terms_share: 0.25, listings_total: 3 },
+    nearMisses: [
+      { coded_terms_share: 0.24, listings_total: 40 },
+      { coded_terms_share: 1, listings_total: 2 },
+    ],
+  },
 ];
 
 describe('default policy rules', () => {
@@ -98,11 +137,14 @@ describe('default policy rules', () => {
   }
 
   it('renders the detail with the seller values', () => {
-    const [hit] = evaluateRules(policy, sellerFeatures({ takedowns_illegal_90d: 4 }));
+    const [hit] = evaluateRules(
+      policy,
+      sellerFeatures({ takedowns_illegal_90d: 4, takedown_rate_smoothed: 0.05 }),
+    );
     expect(hit!.detail).toBe('4 takedowns on illegal grounds in 90 days');
     const [relist] = evaluateRules(
       policy,
-      sellerFeatures({ relists_own_7d: 2, relist_best_similarity: 0.91666 }),
+      sellerFeatures({ relists_own_7d: 2, relist_best_similarity: 0.91666, image_reuse_exact: 1 }),
     );
     expect(relist!.detail).toBe(
       're-listed 2 taken-down item(s) within 7 days (best similarity 0.92)',

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { SellerFlaggedSchema } from '../../streams/contract/flag.ts';
 import {
+  DEFAULT_POLICY_DOCUMENT,
   defaultPolicy,
   FEATURE_NAMES,
+  parsePolicy,
   type FeatureEvidence,
   type FeatureName,
   type SellerFeatureSet,
@@ -57,6 +59,7 @@ describe('assessSeller', () => {
       {
         takedowns_illegal_90d: 3,
         takedowns_total: 3,
+        takedown_rate_smoothed: 0.2,
         linked_terminated_sellers: 1,
         takedowns_minors_total: 1,
         listings_7d: 6,
@@ -88,17 +91,26 @@ describe('assessSeller', () => {
   });
 
   it('flags the forest alone as anomalous and low, and not below the threshold', () => {
+    // The default policy keeps the forest from flagging alone; a policy may allow it.
+    const loud = parsePolicy({
+      ...(DEFAULT_POLICY_DOCUMENT as object),
+      anomaly: { flag_alone: true, severity: 'low' },
+    });
     const features = sellerFeatures({ takedowns_total: 1, listings_7d: 6 });
-    const above = assessSeller(policy, features, verdict(0.6));
+    expect(assessSeller(policy, features, verdict(0.6))).toMatchObject({
+      flagged: false,
+      anomalous: true,
+    });
+    const above = assessSeller(loud, features, verdict(0.6));
     expect(above).toMatchObject({ flagged: true, kinds: ['anomalous'], severity: 'low' });
-    const below = assessSeller(policy, features, verdict(0.59));
+    const below = assessSeller(loud, features, verdict(0.59));
     expect(below.flagged).toBe(false);
     expect(below.reasons.length).toBe(2); // `vigie score` still shows what drove the score
   });
 
   it('builds a seller.flagged event that satisfies the contract, with a stable id', () => {
     const features = sellerFeatures(
-      { relists_own_7d: 1, relist_best_similarity: 0.9 },
+      { relists_own_7d: 1, relist_best_similarity: 0.9, image_reuse_exact: 1 },
       { relists_own_7d: { listing_ids: ['l-5'] } },
     );
     const a = assessSeller(policy, features, verdict(0.1));

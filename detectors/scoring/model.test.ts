@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPolicy, FEATURE_NAMES, type FeatureName } from '../rules/index.ts';
+import {
+  DEFAULT_POLICY_DOCUMENT,
+  FEATURE_NAMES,
+  parsePolicy,
+  type FeatureName,
+} from '../rules/index.ts';
 import { assessSeller } from './assess.ts';
 import { loadDetectorModel, trainDetectorModel } from './model.ts';
 
@@ -67,8 +72,13 @@ describe('trainDetectorModel', () => {
       listing_velocity_ratio: 8,
       takedowns_total: 1,
     };
+    // A policy that lets the forest flag alone (the default does not).
+    const loud = parsePolicy({
+      ...(DEFAULT_POLICY_DOCUMENT as object),
+      anomaly: { flag_alone: true, severity: 'low' },
+    });
     const a = assessSeller(
-      defaultPolicy(),
+      loud,
       {
         values: outlier,
         evidence: { listing_ids: [], linked_seller_ids: [], by_feature: {} },

@@ -4,6 +4,8 @@ import { defaultPolicy, parsePolicy, type EscalationHit, type RuleHit } from '..
 import { combineSeverity, raiseSeverity } from './severity.ts';
 
 const policy = defaultPolicy();
+/** A policy that lets the forest flag alone (the default does not). */
+const loud = parsePolicy({ version: 1, rules: [], anomaly: { flag_alone: true } });
 const none = { listing_ids: [], linked_seller_ids: [] };
 const hit = (kind: RuleHit['kind'], severity: Severity): RuleHit => ({
   rule: `${kind}-${severity}`,
@@ -29,11 +31,15 @@ describe('combineSeverity', () => {
   });
 
   it('gives the forest alone the policy anomaly severity, or nothing when it may not flag alone', () => {
-    expect(combineSeverity({ policy, ruleHits: [], escalations: [], anomalous: true })).toBe('low');
+    expect(combineSeverity({ policy: loud, ruleHits: [], escalations: [], anomalous: true })).toBe(
+      'low',
+    );
     const strict = parsePolicy({ version: 1, rules: [], anomaly: { flag_alone: false } });
     expect(
       combineSeverity({ policy: strict, ruleHits: [], escalations: [], anomalous: true }),
     ).toBe(null);
+    // The default policy does not let the forest flag alone (tuned with `npm run eval`).
+    expect(combineSeverity({ policy, ruleHits: [], escalations: [], anomalous: true })).toBe(null);
   });
 
   it('takes the highest rule floor', () => {
@@ -56,9 +62,9 @@ describe('combineSeverity', () => {
   });
 
   it('makes any flag critical with protection-of-minors involvement', () => {
-    expect(combineSeverity({ policy, ruleHits: [], escalations: [minors], anomalous: true })).toBe(
-      'critical',
-    );
+    expect(
+      combineSeverity({ policy: loud, ruleHits: [], escalations: [minors], anomalous: true }),
+    ).toBe('critical');
     expect(
       combineSeverity({
         policy,
