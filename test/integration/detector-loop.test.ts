@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  defaultPolicy,
+  DEFAULT_POLICY_DOCUMENT,
   FEATURE_NAMES,
   loadDetectorModel,
+  parsePolicy,
   trainDetectorModel,
 } from '../../detectors/index.ts';
 import { createStore, type Store } from '../../features/store/index.ts';
@@ -33,6 +34,11 @@ import {
 } from '../helpers/kafka-utils.ts';
 
 const logger = pino({ level: 'silent' });
+/** The default policy, but letting the forest flag alone (the default does not), to test both paths. */
+const policy = parsePolicy({
+  ...(DEFAULT_POLICY_DOCUMENT as object),
+  anomaly: { flag_alone: true, severity: 'low' },
+});
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const T0 = Date.parse('2026-03-01T10:00:00Z');
@@ -127,7 +133,7 @@ describe('detector loop on the real store, broker and an HTTP receiver', () => {
     loop = createDetectorLoop({
       store: createClickHouseDetectorStore(store),
       models,
-      policy: () => defaultPolicy(),
+      policy: () => policy,
       logger,
       sinks: [kafkaSink],
       webhooks,
@@ -151,7 +157,12 @@ describe('detector loop on the real store, broker and an HTTP receiver', () => {
     await putFeatures(
       'rec-1',
       T0,
-      { takedowns_illegal_90d: 3, takedowns_90d: 3, takedowns_total: 3 },
+      {
+        takedowns_illegal_90d: 3,
+        takedowns_90d: 3,
+        takedowns_total: 3,
+        takedown_rate_smoothed: 0.1,
+      },
       { takedowns_illegal_90d: { listing_ids: ['l-3', 'l-1', 'l-2'] } },
     );
     const summary = await loop.onChanged(['rec-1']);
@@ -190,7 +201,12 @@ describe('detector loop on the real store, broker and an HTTP receiver', () => {
     await putFeatures(
       'rec-1',
       T0 + HOUR,
-      { takedowns_illegal_90d: 4, takedowns_90d: 4, takedowns_total: 4 },
+      {
+        takedowns_illegal_90d: 4,
+        takedowns_90d: 4,
+        takedowns_total: 4,
+        takedown_rate_smoothed: 0.1,
+      },
       { takedowns_illegal_90d: { listing_ids: ['l-1', 'l-2', 'l-3', 'l-4'] } },
     );
     expect((await loop.onChanged(['rec-1'])).reasons).toEqual({ new_evidence: 1 });
@@ -198,14 +214,24 @@ describe('detector loop on the real store, broker and an HTTP receiver', () => {
     await putFeatures(
       'rec-1',
       T0 + DAY,
-      { takedowns_illegal_90d: 4, takedowns_90d: 4, takedowns_total: 4 },
+      {
+        takedowns_illegal_90d: 4,
+        takedowns_90d: 4,
+        takedowns_total: 4,
+        takedown_rate_smoothed: 0.1,
+      },
       { takedowns_illegal_90d: { listing_ids: ['l-1', 'l-2', 'l-3', 'l-4'] } },
     );
     expect((await loop.onChanged(['rec-1'])).emitted).toBe(0);
     await putFeatures(
       'rec-1',
       T0 + HOUR + 7 * DAY,
-      { takedowns_illegal_90d: 4, takedowns_90d: 4, takedowns_total: 4 },
+      {
+        takedowns_illegal_90d: 4,
+        takedowns_90d: 4,
+        takedowns_total: 4,
+        takedown_rate_smoothed: 0.1,
+      },
       { takedowns_illegal_90d: { listing_ids: ['l-1', 'l-2', 'l-3', 'l-4'] } },
     );
     expect((await loop.onChanged(['rec-1'])).reasons).toEqual({ cooldown_elapsed: 1 });
@@ -213,7 +239,12 @@ describe('detector loop on the real store, broker and an HTTP receiver', () => {
   });
 
   it('suppresses evidence a reviewer dismissed until new evidence comes', async () => {
-    const relist = { relists_own_7d: 1, relist_best_similarity: 0.9, relists_own_total: 1 };
+    const relist = {
+      relists_own_7d: 1,
+      relist_best_similarity: 0.9,
+      relists_own_total: 1,
+      image_reuse_exact: 1,
+    };
     await putFeatures('ev-1', T0, relist, { relists_own_7d: { listing_ids: ['x-1'] } });
     expect((await loop.onChanged(['ev-1'])).emitted).toBe(1);
     const [row] = await flagRows('ev-1');
@@ -244,7 +275,7 @@ describe('detector loop on the real store, broker and an HTTP receiver', () => {
     await putFeatures(
       'min-1',
       T0,
-      { takedowns_illegal_90d: 3 },
+      { takedowns_illegal_90d: 3, takedown_rate_smoothed: 0.1 },
       {
         takedowns_illegal_90d: { listing_ids: ['m-1'] },
       },
@@ -253,7 +284,7 @@ describe('detector loop on the real store, broker and an HTTP receiver', () => {
     await putFeatures(
       'min-1',
       T0 + HOUR,
-      { takedowns_illegal_90d: 3, takedowns_minors_total: 1 },
+      { takedowns_illegal_90d: 3, takedowns_minors_total: 1, takedown_rate_smoothed: 0.1 },
       {
         takedowns_illegal_90d: { listing_ids: ['m-1'] },
       },
@@ -305,7 +336,7 @@ describe('detector loop on the real store, broker and an HTTP receiver', () => {
     const other = createDetectorLoop({
       store: createClickHouseDetectorStore(store),
       models,
-      policy: () => defaultPolicy(),
+      policy: () => policy,
       logger,
       trainIntervalMs: 0,
     });
@@ -316,12 +347,15 @@ describe('detector loop on the real store, broker and an HTTP receiver', () => {
   });
 
   it('records nothing when Kafka refuses the flags, and emits the same flag id on retry', async () => {
-    const missing = createKafkaFlagSink({ kafka, topic: `${names.main}.missing` });
+    // A topic whose records may not exceed 64 bytes: the broker refuses every flag.
+    const tiny = `${names.main}.tiny`;
+    await createTopic(kafka, tiny, 1, { 'max.message.bytes': '64' });
+    const missing = createKafkaFlagSink({ kafka, topic: tiny });
     await missing.start();
     const failing = createDetectorLoop({
       store: createClickHouseDetectorStore(store),
       models,
-      policy: () => defaultPolicy(),
+      policy: () => policy,
       logger,
       sinks: [missing],
       trainIntervalMs: 0,
