@@ -18,6 +18,7 @@ import {
   type DetectorService,
 } from '../detector/index.ts';
 import {
+  consumerOptionsFrom,
   createIngestService,
   createPipeline,
   defaultOpenBackend,
@@ -170,18 +171,11 @@ export function createLocalService(options: LocalServiceOptions): LocalService {
           options: apiOptionsFrom(api),
         });
         if (kafka) {
-          const config = options.pipeline;
           consumers = createIngestService({
             kafka,
             pipeline,
             logger,
-            groupId: config.VIGIE_GROUP_ID,
-            topic: config.VIGIE_INPUT_TOPIC,
-            priorityTopic: config.VIGIE_PRIORITY_LANE ? config.VIGIE_PRIORITY_TOPIC : undefined,
-            partitionsConsumedConcurrently: config.VIGIE_PARTITIONS_CONCURRENCY,
-            maxBytesPerPartition: config.VIGIE_FETCH_MAX_BYTES,
-            sessionTimeout: config.VIGIE_SESSION_TIMEOUT_MS,
-            backoff: { initialMs: config.VIGIE_RETRY_INITIAL_MS },
+            ...consumerOptionsFrom(options.pipeline),
           });
           await consumers.start();
         }

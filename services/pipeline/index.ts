@@ -27,7 +27,12 @@ export type {
   OpenIngestionBackend,
 } from './backend.ts';
 export { defaultOpenBackend, defaultOpenFlagHook } from './default-backend.ts';
-export { createIngestion, type Ingestion, type StartIngestionOptions } from './start-ingestion.ts';
+export {
+  consumerOptionsFrom,
+  createIngestion,
+  type Ingestion,
+  type StartIngestionOptions,
+} from './start-ingestion.ts';
 export type {
   AcceptedEvent,
   BatchResult,

@@ -9,7 +9,11 @@ import { createKafkaClient, ensureTopics } from '../../streams/kafka/index.ts';
 import type { FlagHook, IngestionBackend, OpenFlagHook, OpenIngestionBackend } from './backend.ts';
 import type { PipelineEnv } from './config.ts';
 import { defaultOpenBackend, defaultOpenFlagHook } from './default-backend.ts';
-import { createIngestService, type IngestService } from './ingest-service.ts';
+import {
+  createIngestService,
+  type IngestService,
+  type IngestServiceOptions,
+} from './ingest-service.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
 import type { PipelineHooks } from './types.ts';
 
@@ -32,6 +36,21 @@ export interface Ingestion {
  * consumers. `start` opens everything in order; `stop` drains the consumers first (their batches
  * in hand are stored and committed), then closes the store.
  */
+/** The Kafka consumer settings of the ingestion service, from its configuration. */
+export function consumerOptionsFrom(
+  config: PipelineEnv,
+): Omit<IngestServiceOptions, 'kafka' | 'pipeline' | 'logger'> {
+  return {
+    groupId: config.VIGIE_GROUP_ID,
+    topic: config.VIGIE_INPUT_TOPIC,
+    priorityTopic: config.VIGIE_PRIORITY_LANE ? config.VIGIE_PRIORITY_TOPIC : undefined,
+    partitionsConsumedConcurrently: config.VIGIE_PARTITIONS_CONCURRENCY,
+    maxBytesPerPartition: config.VIGIE_FETCH_MAX_BYTES,
+    sessionTimeout: config.VIGIE_SESSION_TIMEOUT_MS,
+    backoff: { initialMs: config.VIGIE_RETRY_INITIAL_MS },
+  };
+}
+
 export function createIngestion(options: StartIngestionOptions): Ingestion {
   const { config, logger } = options;
   if (!config.KAFKA_BROKERS) {
@@ -91,13 +110,7 @@ export function createIngestion(options: StartIngestionOptions): Ingestion {
         kafka,
         pipeline,
         logger,
-        groupId: config.VIGIE_GROUP_ID,
-        topic: config.VIGIE_INPUT_TOPIC,
-        priorityTopic: config.VIGIE_PRIORITY_LANE ? config.VIGIE_PRIORITY_TOPIC : undefined,
-        partitionsConsumedConcurrently: config.VIGIE_PARTITIONS_CONCURRENCY,
-        maxBytesPerPartition: config.VIGIE_FETCH_MAX_BYTES,
-        sessionTimeout: config.VIGIE_SESSION_TIMEOUT_MS,
-        backoff: { initialMs: config.VIGIE_RETRY_INITIAL_MS },
+        ...consumerOptionsFrom(config),
       });
       await service.start();
     },
