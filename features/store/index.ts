@@ -13,6 +13,7 @@ export type {
   MigrationReport,
 } from './migrations/index.ts';
 export { createStore } from './writer.ts';
+export { openStore, type OpenStoreOptions, type OpenedStore } from './open-store.ts';
 export type { RetryOptions, Store, StoreOptions, TableWriter } from './writer.ts';
 export { DEFAULT_READONLY_LIMITS, runReadonlyQuery } from './readonly-query.ts';
 export type { ReadonlyLimits, ReadonlyQueryParams, ReadonlyQueryResult } from './readonly-query.ts';

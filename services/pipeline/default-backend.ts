@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
-import { createExecutor } from '../../features/store/executor.ts';
+import { openStore, type Store } from '../../features/store/index.ts';
 import type { SellerFeaturesRow } from '../../features/store/tables/seller-features.ts';
-import { createStore, type Store } from '../../features/store/writer.ts';
 import type { IngestionBackend, OpenBackendOptions, OpenFlagHook } from './backend.ts';
 import { loadPipelineConfig } from './config.ts';
 import { createEngineStage } from './engine-stage.ts';
@@ -24,34 +23,18 @@ export async function openStoreBackend(
   options: OpenBackendOptions,
   createFeatures: CreateFeatureStage,
 ): Promise<IngestionBackend<SellerFeaturesRow>> {
-  const executor = await createExecutor({
-    url: options.url,
-    dataDir: options.dataDir,
-    database: options.database,
-    logger: options.logger,
-  });
+  const opened = await openStore(options);
   try {
-    const store = createStore({
-      executor,
-      logger: options.logger,
-      textTtlDays: options.textTtlDays,
-    });
-    await store.migrate();
+    const { store } = opened;
     const features = await createFeatures({ store, logger: options.logger });
     return {
       store: createPipelineStore({ store, logger: options.logger, minhash: features.minhash }),
       features,
       tables: store,
-      async close() {
-        try {
-          await store.close();
-        } finally {
-          await executor.close();
-        }
-      },
+      close: () => opened.close(),
     };
   } catch (err) {
-    await executor.close();
+    await opened.close();
     throw err;
   }
 }
