@@ -141,3 +141,22 @@ export async function endOffsets(kafka: Kafka, topic: string): Promise<Map<numbe
     await admin.disconnect();
   }
 }
+
+/** Waits until `group` has committed every partition of `topic` up to its end offset. */
+export async function waitForGroupDrained(
+  kafka: Kafka,
+  group: string,
+  topic: string,
+  timeoutMs = 90_000,
+): Promise<void> {
+  await waitFor(
+    async () => {
+      const [committed, end] = await Promise.all([
+        committedOffsets(kafka, group, topic),
+        endOffsets(kafka, topic),
+      ]);
+      return [...end].every(([p, high]) => committed.get(p) === high);
+    },
+    { what: `group ${group} committed to the end of ${topic}`, timeoutMs },
+  );
+}

@@ -10,7 +10,7 @@ import {
   endOffsets,
   produce,
   testNames,
-  waitFor,
+  waitForGroupDrained,
 } from '../helpers/kafka-utils.ts';
 import { makeEvents } from './pipeline-fixtures.ts';
 import { readStoredState, startServiceProcess, type ServiceProcess } from './pipeline-processes.ts';
@@ -25,18 +25,7 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function drained(group: string, topic: string): Promise<void> {
-  await waitFor(
-    async () => {
-      const [committed, end] = await Promise.all([
-        committedOffsets(kafka, group, topic),
-        endOffsets(kafka, topic),
-      ]);
-      return [...end].every(([p, high]) => committed.get(p) === high);
-    },
-    { what: `group ${group} committed to the end of ${topic}`, timeoutMs: 90_000 },
-  );
-}
+const drained = (group: string, topic: string) => waitForGroupDrained(kafka, group, topic);
 
 describe('kill -9 in the middle of a batch', () => {
   it('restarts into exactly the features of a clean run', async () => {

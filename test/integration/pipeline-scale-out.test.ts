@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DEAD_LETTER_TOPIC_CONFIG } from '../../streams/dead-letter/index.ts';
 import {
-  committedOffsets,
   createTestKafka,
   createTopic,
-  endOffsets,
   produce,
   testNames,
   waitFor,
+  waitForGroupDrained,
 } from '../helpers/kafka-utils.ts';
 import { makeEvents } from './pipeline-fixtures.ts';
 import { readStoredState, startServiceProcess, type ServiceProcess } from './pipeline-processes.ts';
@@ -25,18 +24,7 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function drained(group: string, topic: string): Promise<void> {
-  await waitFor(
-    async () => {
-      const [committed, end] = await Promise.all([
-        committedOffsets(kafka, group, topic),
-        endOffsets(kafka, topic),
-      ]);
-      return [...end].every(([p, high]) => committed.get(p) === high);
-    },
-    { what: `group ${group} committed to the end of ${topic}`, timeoutMs: 90_000 },
-  );
-}
+const drained = (group: string, topic: string) => waitForGroupDrained(kafka, group, topic);
 
 async function stop(service: ServiceProcess): Promise<void> {
   service.child.kill('SIGTERM');
