@@ -84,21 +84,39 @@ export function matchNewListing(
   const at = state.get(i, L_PUBLISHED);
   let changed = false;
   for (const t of state.takedowns) {
-    if (t.content === undefined || t.listingId === listingId) continue;
-    if (!(t.at < at && at - t.at <= config.takedownRetentionDays * DAY)) continue;
-    const { similarity, image } = compareContent(content, t.content, config);
-    const m: MatchEntry = {
-      listingId,
-      at,
-      otherSellerId: state.id,
-      otherListingId: t.listingId,
-      takenDownAt: t.at,
-      similarity,
-      image,
-    };
-    if (addMatch(state, m, config)) changed = true;
+    if (t.content === undefined) continue;
+    if (matchOwnPair(state, listingId, at, content, t, t.content, config)) changed = true;
   }
   return changed;
+}
+
+/**
+ * One of the seller's listings (published at `at`) against one of its takedowns: recorded when
+ * the listing came after the takedown, within the retention window. Used from both sides, so a
+ * match is found whichever of the two events arrives first.
+ */
+function matchOwnPair(
+  state: SellerState,
+  listingId: string,
+  at: number,
+  content: Parameters<typeof compareContent>[0],
+  t: TakedownEntry,
+  takenDownContent: Parameters<typeof compareContent>[1],
+  config: FeatureEngineConfig,
+): boolean {
+  if (listingId === t.listingId) return false;
+  if (!(t.at < at && at - t.at <= config.takedownRetentionDays * DAY)) return false;
+  const { similarity, image } = compareContent(content, takenDownContent, config);
+  const m: MatchEntry = {
+    listingId,
+    at,
+    otherSellerId: state.id,
+    otherListingId: t.listingId,
+    takenDownAt: t.at,
+    similarity,
+    image,
+  };
+  return addMatch(state, m, config);
 }
 
 /** A takedown of `state` whose content just became known, against the seller's later listings. */
@@ -113,24 +131,12 @@ export function matchTakedown(
     if ((state.get(i, L_FLAGS) & F_CONTENT) === 0) continue;
     const at = state.get(i, L_PUBLISHED);
     const listingId = state.ids[i] as string;
-    if (
-      listingId === t.listingId ||
-      !(t.at < at && at - t.at <= config.takedownRetentionDays * DAY)
-    )
-      continue;
+    // Cheap checks before decoding the listing's content.
+    if (listingId === t.listingId) continue;
+    if (!(t.at < at && at - t.at <= config.takedownRetentionDays * DAY)) continue;
     const content = state.content(i, config.numHashes);
     if (content === undefined) continue;
-    const { similarity, image } = compareContent(content, t.content, config);
-    const m: MatchEntry = {
-      listingId,
-      at,
-      otherSellerId: state.id,
-      otherListingId: t.listingId,
-      takenDownAt: t.at,
-      similarity,
-      image,
-    };
-    if (addMatch(state, m, config)) changed = true;
+    if (matchOwnPair(state, listingId, at, content, t, t.content, config)) changed = true;
   }
   return changed;
 }
