@@ -44,6 +44,12 @@ export interface TableWriter<Row> {
    * again rather than inserting them twice.
    */
   insert(rows: readonly Row[]): Promise<void>;
+  /**
+   * As `insert`, for rows Vigie built itself from input already validated (the ingestion path:
+   * rows derived from contract-checked events, feature snapshots): buffered without a second
+   * validation. Anything that comes from outside goes through `insert`.
+   */
+  append(rows: readonly Row[]): Promise<void>;
   /** Writes everything buffered for this table. */
   flush(): Promise<void>;
   /** Rows buffered and not yet written. */
@@ -141,6 +147,11 @@ export function createStore(options: StoreOptions): Store {
     const writer: TableWriter<Row> = {
       async insert(rows) {
         const values = table.toValues(rows);
+        for (const v of values) buffer.push(v);
+        if (buffer.length >= batchSize) await write(false);
+      },
+      async append(rows) {
+        const values = table.toValuesTrusted(rows);
         for (const v of values) buffer.push(v);
         if (buffer.length >= batchSize) await write(false);
       },

@@ -79,7 +79,11 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
     // Layer 3: the store. A stored event is not written again but still goes to the engine,
     // whose idempotence (layer 4) decides: it may have been stored by a crashed run of ours or by
     // another instance's priority lane, and not be in this process's state yet.
-    const stored = await store.storedEventIds(rest.map((e) => e.event));
+    // chDB and a server work off the event loop, so each store call is started before the CPU
+    // work that does not depend on it (the engine, snapshot building) and awaited after it.
+    const storedLookup = store.storedEventIds(rest.map((e) => e.event));
+    // Settled here so that a failure while it runs in the background is not unhandled.
+    storedLookup.catch(() => undefined);
     const sellers = [...new Set(rest.map((e) => e.event.seller_id))];
     // A priority batch may concern sellers another instance owns: always read them afresh.
     const toRebuild = priority
@@ -92,13 +96,22 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
       for (const s of toRebuild) hydrated.add(s);
     }
 
+    // The engine may apply the chunk before it is stored: if a write below fails, the chunk is
+    // neither snapshotted nor acknowledged, the source delivers it again, and the engine's
+    // idempotence absorbs the second application.
+    const applied = features.apply(rest);
+    applied.catch(() => undefined);
+    const stored = await storedLookup;
     const fresh = rest.filter((e) => !stored.has(e.event.event_id));
-    if (fresh.length > 0) {
-      await store.writeEvents(fresh);
-      storedChunks += 1;
-      options.hooks?.afterEventsStored?.({ batch: storedChunks, stored: fresh.length });
+    const written = fresh.length > 0 ? store.writeEvents(fresh) : undefined;
+    written?.catch(() => undefined);
+    let changed: Set<string>;
+    try {
+      changed = new Set(await applied);
+    } catch (err) {
+      await written?.catch(() => undefined);
+      throw err;
     }
-    const changed = new Set(await features.apply(rest));
     // Every seller with an event here gets a snapshot at its latest event time, even when no
     // value moved: time-relative features (account age, days since the last takedown) do move,
     // the last snapshot of a seller is then the same however the events were batched, and an
@@ -106,8 +119,15 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
     // snapshot it may lack.
     for (const e of rest) changed.add(e.event.seller_id);
     const changedSellers = [...changed].sort();
+    // Built while the events are being written; written only once they are stored.
+    const snapshots = changedSellers.length > 0 ? features.snapshots(changedSellers, now()) : [];
+    if (written) {
+      await written;
+      storedChunks += 1;
+      options.hooks?.afterEventsStored?.({ batch: storedChunks, stored: fresh.length });
+    }
     if (changedSellers.length > 0) {
-      await store.writeSnapshots(features.snapshots(changedSellers, now()));
+      await store.writeSnapshots(snapshots);
       await options.onChanged?.(changedSellers, { priority });
     }
     // Only now is each event stored, applied and handed on: remember it as done.

@@ -60,7 +60,7 @@ export type OnChangedSellers = (
 
 /** Test-only hooks, set by the service config (never in production code paths otherwise). */
 export interface PipelineHooks {
-  /** After a batch's new events are stored, before features, snapshots and ack. */
+  /** After a chunk's new events are stored (the engine may have applied them), before snapshots and ack. */
   afterEventsStored?: (info: { batch: number; stored: number }) => void;
 }
 
