@@ -7,8 +7,11 @@ export const PipelineEnvSchema = BaseEnvSchema.extend({
   VIGIE_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   /** Event ids remembered as done, the first dedup check. Default 200,000. */
   VIGIE_RECENT_IDS: z.coerce.number().int().min(0).max(50_000_000).default(200_000),
-  /** Partitions of the main topic handled at once by one instance. Default 2. */
-  VIGIE_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * Main-topic partitions whose batches are taken at once by one instance; they go through the
+   * pipeline merged into one run (services/pipeline/coalesce.ts). Default 8.
+   */
+  VIGIE_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /**
    * `full`: rebuild every seller's feature state from the store at start, before consuming (exact
    * after a restart). `lazy`: rebuild each seller on its first event (fast start; cross-seller

@@ -5,6 +5,7 @@ import {
   type BackoffOptions,
   type KafkaSource,
 } from '../../streams/kafka/index.ts';
+import { createBatchCoalescer } from './coalesce.ts';
 import type { Pipeline } from './pipeline.ts';
 
 export interface IngestServiceOptions {
@@ -40,6 +41,8 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
   const onBatch = async (batch: Parameters<Pipeline['process']>[0]) => {
     await pipeline.process(batch);
   };
+  // The partitions' batches of one fetch go through the pipeline as one run (see coalesce.ts).
+  const onMainBatch = createBatchCoalescer({ process: (batch) => pipeline.process(batch) });
   const onLag = (topic: string, partition: number, lag: number) =>
     pipeline.metrics.lag(topic, partition, lag);
   // A partition this instance did not own before may hold sellers another instance changed since
@@ -59,7 +62,7 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
     backoff: options.backoff,
     maxBytesPerPartition: options.maxBytesPerPartition,
     sessionTimeout: options.sessionTimeout,
-    onBatch,
+    onBatch: onMainBatch,
     onLag,
     onAssignment,
   });

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import type { RecordBatch } from '../../streams/contract/index.ts';
+import { createBatchCoalescer } from './coalesce.ts';
+
+function batch(name: string, size: number, acks: string[]): RecordBatch {
+  return {
+    records: Array.from({ length: size }, (_, i) => ({
+      bytes: Buffer.from(`${name}-${i}`),
+      origin: { kind: 'kafka' as const, topic: 't', partition: 0, offset: String(i) },
+      receivedAt: 0,
+    })),
+    ack: async () => {
+      acks.push(name);
+    },
+  };
+}
+
+const names = (b: RecordBatch) => b.records.map((r) => r.bytes.toString());
+
+describe('createBatchCoalescer', () => {
+  it('runs the batches handed over together as one batch and acks each, in order, after it', async () => {
+    const acks: string[] = [];
+    const runs: string[][] = [];
+    const onBatch = createBatchCoalescer({
+      process: async (merged) => {
+        runs.push(names(merged));
+        expect(acks).toEqual([]);
+        await merged.ack();
+      },
+    });
+    await Promise.all([
+      onBatch(batch('a', 2, acks)),
+      onBatch(batch('b', 1, acks)),
+      onBatch(batch('c', 2, acks)),
+    ]);
+    expect(runs).toEqual([['a-0', 'a-1', 'b-0', 'c-0', 'c-1']]);
+    expect(acks).toEqual(['a', 'b', 'c']);
+  });
+
+  it('queues batches that arrive during a run into the next run', async () => {
+    const acks: string[] = [];
+    const runs: string[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const onBatch = createBatchCoalescer({
+      process: async (merged) => {
+        runs.push(names(merged));
+        if (runs.length === 1) await gate;
+        await merged.ack();
+      },
+    });
+    const first = onBatch(batch('a', 1, acks));
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    const later = [onBatch(batch('b', 1, acks)), onBatch(batch('c', 1, acks))];
+    release();
+    await Promise.all([first, ...later]);
+    expect(runs).toEqual([['a-0'], ['b-0', 'c-0']]);
+    expect(acks).toEqual(['a', 'b', 'c']);
+  });
+
+  it('fails every batch of a failed run, acks none, and keeps serving later batches', async () => {
+    const acks: string[] = [];
+    let fail = true;
+    const onBatch = createBatchCoalescer({
+      process: async (merged) => {
+        if (fail) throw new Error('store down');
+        await merged.ack();
+      },
+    });
+    const results = await Promise.allSettled([
+      onBatch(batch('a', 1, acks)),
+      onBatch(batch('b', 1, acks)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(acks).toEqual([]);
+    fail = false;
+    await onBatch(batch('a', 1, acks));
+    expect(acks).toEqual(['a']);
+  });
+
+  it('cuts groups at maxRecords but never splits or drops a batch', async () => {
+    const acks: string[] = [];
+    const sizes: number[] = [];
+    const onBatch = createBatchCoalescer({
+      maxRecords: 4,
+      process: async (merged) => {
+        sizes.push(merged.records.length);
+        await merged.ack();
+      },
+    });
+    await Promise.all([
+      onBatch(batch('a', 3, acks)),
+      onBatch(batch('b', 2, acks)),
+      onBatch(batch('c', 6, acks)),
+      onBatch(batch('d', 1, acks)),
+    ]);
+    expect(sizes).toEqual([3, 2, 6, 1]);
+    expect(acks).toEqual(['a', 'b', 'c', 'd']);
+  });
+});
