@@ -16,6 +16,7 @@ import {
   createDetectorService,
   type DetectorEnv,
   type DetectorService,
+  recordFromSnapshot,
 } from '../detector/index.ts';
 import {
   consumerOptionsFrom,
@@ -149,7 +150,7 @@ export function createLocalService(options: LocalServiceOptions): LocalService {
               })
             : createLogDeadLetterSink(logger),
           logger,
-          onChanged: (ids) => onChanged(ids),
+          onChanged: (ids, { snapshots }) => onChanged(ids, snapshots.map(recordFromSnapshot)),
           batchSize: options.pipeline.VIGIE_BATCH_SIZE,
           recentIdCapacity: options.pipeline.VIGIE_RECENT_IDS,
         });

@@ -11,7 +11,11 @@ import {
   DEAD_LETTER_TOPIC_CONFIG,
 } from '../../streams/dead-letter/index.ts';
 import { ensureTopics } from '../../streams/kafka/index.ts';
-import { createDetectorService, type DetectorService } from '../detector/index.ts';
+import {
+  createDetectorService,
+  recordFromSnapshot,
+  type DetectorService,
+} from '../detector/index.ts';
 import {
   createIngestService,
   createPipeline,
@@ -86,7 +90,7 @@ export async function openBenchIngestion(options: OpenIngestionOptions): Promise
       features: backend.features,
       deadLetters: createKafkaDeadLetterSink({ producer, topic: topics.deadLetter }),
       logger,
-      onChanged: (ids) => detector.onChanged(ids),
+      onChanged: (ids, { snapshots }) => detector.onChanged(ids, snapshots.map(recordFromSnapshot)),
       batchSize: config.VIGIE_BATCH_SIZE,
       recentIdCapacity: config.VIGIE_RECENT_IDS,
     });

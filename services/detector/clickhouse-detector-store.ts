@@ -12,6 +12,7 @@ import { VigieError } from '../../streams/errors.ts';
 import {
   parseDateTime64,
   type ClickHouseExecutor,
+  type SellerFeaturesRow,
   type Store,
 } from '../../features/store/index.ts';
 import type { DetectorStore, SellerFeatureRecord } from './store-port.ts';
@@ -64,6 +65,23 @@ function toRecord(row: Record<string, unknown>, index: number): SellerFeatureRec
     sellerId: String(row.seller_id),
     asOf: parseDateTime64(String(row.as_of)),
     features: { values, evidence: parseEvidence(String(row.evidence ?? ''), index) },
+  };
+}
+
+/**
+ * A snapshot row as the pipeline has just written it (values in memory, `as_of` in epoch ms) as
+ * the detector reads it: the same record `latestFeatures` would read back, without the round
+ * trip.
+ */
+export function recordFromSnapshot(row: SellerFeaturesRow, index = 0): SellerFeatureRecord {
+  const values = Object.fromEntries(FEATURE_NAMES.map((f) => [f, Number(row[f])])) as Record<
+    FeatureName,
+    number
+  >;
+  return {
+    sellerId: row.seller_id,
+    asOf: row.as_of,
+    features: { values, evidence: parseEvidence(row.evidence, index) },
   };
 }
 

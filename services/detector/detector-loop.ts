@@ -82,8 +82,15 @@ export interface DetectorLoop {
   /** Loads the latest model and starts the schedules. */
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Scores sellers whose features changed (the pipeline's `onChanged`); throws to retry. */
-  onChanged(sellerIds: readonly string[]): Promise<ScoreSummary>;
+  /**
+   * Scores sellers whose features changed (the pipeline's `onChanged`); throws to retry. With
+   * `records` (the snapshots the pipeline has just stored, one per seller) the store is not read
+   * back; without, their latest features are read from it.
+   */
+  onChanged(
+    sellerIds: readonly string[],
+    records?: readonly SellerFeatureRecord[],
+  ): Promise<ScoreSummary>;
   /** Fits a model on the current population, stores it, makes it current and rescores all. */
   train(options?: { seed?: number; rescore?: boolean }): Promise<TrainOutcome>;
   rescoreAll(): Promise<ScoreSummary>;
@@ -265,10 +272,10 @@ export function createDetectorLoop(options: DetectorLoopOptions): DetectorLoop {
       await training?.catch(() => undefined);
       await lane.catch(() => undefined);
     },
-    onChanged(sellerIds) {
+    onChanged(sellerIds, given) {
       return serial(async () => {
         if (sellerIds.length === 0) return emptySummary();
-        const records = await options.store.latestFeatures([...new Set(sellerIds)]);
+        const records = given ?? (await options.store.latestFeatures([...new Set(sellerIds)]));
         return scoreRecords(records);
       });
     },

@@ -8,6 +8,7 @@ import { createKafkaFlagSink, type KafkaFlagSink } from './alerts/kafka-flag-sin
 import { createStoreWebhookDeadLetters } from './alerts/store-dead-letters.ts';
 import { createWebhookSender, type WebhookSender } from './alerts/webhook-sender.ts';
 import { createClickHouseDetectorStore } from './clickhouse-detector-store.ts';
+import type { SellerFeatureRecord } from './store-port.ts';
 import type { DetectorEnv } from './config.ts';
 import {
   createDetectorLoop,
@@ -33,8 +34,8 @@ export interface DetectorServiceOptions {
 export interface DetectorService {
   readonly loop: DetectorLoop;
   readonly policy: PolicySource;
-  /** The pipeline's onChanged hook. */
-  onChanged(sellerIds: readonly string[]): Promise<void>;
+  /** The pipeline's onChanged hook; `records`: the features just stored (else read back). */
+  onChanged(sellerIds: readonly string[], records?: readonly SellerFeatureRecord[]): Promise<void>;
   /** Flags emitted since start. */
   emitted(): number;
   start(): Promise<void>;
@@ -107,8 +108,8 @@ export function createDetectorService(options: DetectorServiceOptions): Detector
   return {
     loop,
     policy,
-    async onChanged(sellerIds) {
-      await loop.onChanged(sellerIds);
+    async onChanged(sellerIds, records) {
+      await loop.onChanged(sellerIds, records);
     },
     emitted: () => emitted,
     async start() {

@@ -26,7 +26,7 @@ export {
   type PolicySourceOptions,
 } from './policy-source.ts';
 export type { DetectorStore, SellerFeatureRecord } from './store-port.ts';
-export { createClickHouseDetectorStore } from './clickhouse-detector-store.ts';
+export { createClickHouseDetectorStore, recordFromSnapshot } from './clickhouse-detector-store.ts';
 export { openDetectorStore, type OpenedStore } from './open-store.ts';
 export {
   DEFAULT_TOLERANCE_S,

@@ -14,6 +14,7 @@ import {
   openDetectorStore,
   type DetectorEnv,
   type FlagSink,
+  recordFromSnapshot,
 } from '../detector/index.ts';
 import { createPipeline, defaultOpenBackend } from '../pipeline/index.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -185,8 +186,8 @@ export async function runMarketplace(options: MarketplaceRunOptions): Promise<Ma
     features: backend.features,
     deadLetters,
     logger,
-    onChanged: async (ids) => {
-      await loop.onChanged(ids);
+    onChanged: async (ids, { snapshots }) => {
+      await loop.onChanged(ids, snapshots.map(recordFromSnapshot));
     },
   });
 

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import type { Store } from '../../features/store/index.ts';
+import type { SellerFeaturesRow, Store } from '../../features/store/index.ts';
 import type { FeatureStage, OnChangedSellers, PipelineStore } from './types.ts';
 
 /** Where the pipeline's state lives: the store and the feature engine over it. */
-export interface IngestionBackend<Snapshot = unknown> {
+export interface IngestionBackend<Snapshot = SellerFeaturesRow> {
   store: PipelineStore<Snapshot>;
   features: FeatureStage<Snapshot>;
   /** The open, migrated store itself, for the detectors and the API on the same process. */
@@ -30,7 +30,7 @@ export type OpenIngestionBackend = (options: OpenBackendOptions) => Promise<Inge
  * until then replay and the service run without, and report 0 flags.
  */
 export interface FlagHook {
-  onChanged: OnChangedSellers;
+  onChanged: OnChangedSellers<SellerFeaturesRow>;
   /** Flags emitted so far. */
   emitted(): number;
   /**

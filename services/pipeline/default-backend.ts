@@ -5,7 +5,11 @@ import type { IngestionBackend, OpenBackendOptions, OpenFlagHook } from './backe
 import { loadPipelineConfig } from './config.ts';
 import { createEngineStage } from './engine-stage.ts';
 import { VigieError } from '../../streams/errors.ts';
-import { createDetectorService, loadDetectorConfig } from '../detector/index.ts';
+import {
+  createDetectorService,
+  loadDetectorConfig,
+  recordFromSnapshot,
+} from '../detector/index.ts';
 import { createPipelineStore } from './store-adapter.ts';
 import type { FeatureStage } from './types.ts';
 
@@ -68,7 +72,11 @@ export const defaultOpenFlagHook: OpenFlagHook = async ({
   });
   await service.start();
   return {
-    onChanged: (sellerIds) => service.onChanged(sellerIds),
+    onChanged: (sellerIds, { snapshots }) =>
+      service.onChanged(
+        sellerIds,
+        snapshots.map((row, i) => recordFromSnapshot(row, i)),
+      ),
     emitted: () => service.emitted(),
     async finish() {
       await service.loop.train({ rescore: true });

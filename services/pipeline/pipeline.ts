@@ -21,7 +21,7 @@ export interface PipelineOptions<Snapshot = unknown> {
   features: FeatureStage<Snapshot>;
   deadLetters: DeadLetterSink;
   logger: Logger;
-  onChanged?: OnChangedSellers;
+  onChanged?: OnChangedSellers<Snapshot>;
   metrics?: PipelineMetrics;
   /** Most events handed to the engine and the store at once. Default 10,000. */
   batchSize?: number;
@@ -128,7 +128,7 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
     }
     if (changedSellers.length > 0) {
       await store.writeSnapshots(snapshots);
-      await options.onChanged?.(changedSellers, { priority });
+      await options.onChanged?.(changedSellers, { priority, snapshots });
     }
     // Only now is each event stored, applied and handed on: remember it as done.
     recent.addAll(rest.map((e) => e.event.event_id));

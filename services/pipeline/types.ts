@@ -53,9 +53,10 @@ export interface FeatureStage<Snapshot = unknown> {
  * it is acknowledged (detectors and flags hang here). If it throws, the batch is redelivered and
  * these sellers are handed over again.
  */
-export type OnChangedSellers = (
+export type OnChangedSellers<Snapshot = unknown> = (
   sellerIds: readonly string[],
-  context: { priority: boolean },
+  /** `snapshots`: the rows just written for these sellers (one per seller that has one). */
+  context: { priority: boolean; snapshots: readonly Snapshot[] },
 ) => Promise<void>;
 
 /** Test-only hooks, set by the service config (never in production code paths otherwise). */
