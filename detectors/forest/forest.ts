@@ -2,8 +2,12 @@ import { VigieError } from '../../streams/errors.ts';
 import { compileForest } from './compiled.ts';
 import { contributions, rawAttribution, type FeatureContribution } from './explain.ts';
 import { assertFinite, assertShape, type Matrix } from './matrix.ts';
-import { meanPathLengths, pathLengthsToScores } from './score.ts';
+import { meanPathLengths, pathLengthsToScores, sumsToMeans } from './score.ts';
 import type { TreeArrays } from './tree.ts';
+import { createWasmKernel, type WasmKernel } from './wasm-kernel.ts';
+
+/** Below this many rows the JavaScript walk is as fast as copying rows into the wasm kernel. */
+const KERNEL_MIN_ROWS = 32;
 
 /** What a fitted forest was built with; stored in its JSON. */
 export interface ForestParams {
@@ -52,10 +56,28 @@ export function createForest(parts: ForestParts): Forest {
     return matrix;
   };
 
+  // Built on the first large batch; null when there is no complete layout or no WebAssembly.
+  let kernel: WasmKernel | null | undefined;
+  const batchKernel = (): WasmKernel | null => {
+    if (kernel === undefined) {
+      kernel =
+        compiled.complete === null
+          ? null
+          : createWasmKernel(compiled.complete, compiled.trees, cols);
+    }
+    return kernel;
+  };
+
   const pathLengths = (matrix: Matrix): Float64Array => {
     assertShape(matrix, cols, 'forest input');
-    assertFinite(matrix, 'forest input');
     const out = new Float64Array(matrix.rows);
+    const fast = matrix.rows >= KERNEL_MIN_ROWS ? batchKernel() : null;
+    if (fast !== null && fast.pathSums(matrix.data, matrix.rows, out)) {
+      sumsToMeans(compiled, out, matrix.rows);
+      return out;
+    }
+    // No kernel, or it met a NaN or an infinity: this throws with its row and column.
+    assertFinite(matrix, 'forest input');
     meanPathLengths(compiled, matrix.data, matrix.rows, cols, out);
     return out;
   };

@@ -20,13 +20,20 @@ export function meanPathLengths(
     completePathSums(forest.complete, forest.trees, data, rows, cols, out);
   else if (forest.terms === 1) axisPathSums(forest, data, rows, cols, out);
   else hyperplanePathSums(forest, data, rows, cols, out);
-  for (let r = 0; r < rows; r++) out[r] = (out[r] as number) / forest.trees;
+  sumsToMeans(forest, out, rows);
+}
+
+/** Per-row sums of the trees' path lengths to their mean, in place. */
+export function sumsToMeans(forest: CompiledForest, sums: Float64Array, rows: number): void {
+  for (let r = 0; r < rows; r++) sums[r] = (sums[r] as number) / forest.trees;
 }
 
 /**
- * The hot loop. Four rows walk the same tree in lock-step: their walks are independent, so the
- * CPU overlaps the four chains of dependent loads instead of waiting on one. Node indices are
- * global (tree offset folded in): child = 2i − offset + 1 + (x > t).
+ * The JavaScript walk, for small batches and runtimes without wasm SIMD; batches go to the
+ * WebAssembly kernel (wasm-kernel.ts), which must give the same sums bit for bit. Four rows walk
+ * the same tree in lock-step: their walks are independent, so the CPU overlaps the four chains
+ * of dependent loads instead of waiting on one. Node indices are global (tree offset folded in):
+ * child = 2i − offset + 1 + (x > t).
  */
 function completePathSums(
   complete: CompleteForest,

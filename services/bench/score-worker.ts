@@ -9,6 +9,12 @@ import type { ScoreRequest, ScoreWorkerData } from './score-messages.ts';
 const { model } = workerData as ScoreWorkerData;
 const forest = deserializeForest(model);
 const port = parentPort!;
+// Builds the forest's batch kernel now, while the pool starts, rather than in the first task.
+forest.scoreMany({
+  rows: 64,
+  cols: forest.nFeatures,
+  data: new Float64Array(64 * forest.nFeatures),
+});
 
 port.on('message', (request: ScoreRequest) => {
   try {
