@@ -115,6 +115,9 @@ export async function openBenchIngestion(options: OpenIngestionOptions): Promise
       async start() {
         opened.push(() => service.stop());
         started = true;
+        // As `vigie start` does with VIGIE_REBUILD=full (the default): the state is rebuilt from
+        // the store before consuming, so no seller is looked up again batch by batch.
+        if (config.VIGIE_REBUILD === 'full') await pipeline.rebuild();
         await service.start();
       },
       async close() {

@@ -71,6 +71,9 @@ export async function runReplayBench(
   const sellers = new Set<string>();
   let lastLog = performance.now();
   try {
+    // As `vigie replay` does with VIGIE_REBUILD=full (the default): no seller is looked up in
+    // the store batch by batch afterwards.
+    if (config.VIGIE_REBUILD === 'full') await pipeline.rebuild();
     for await (const batch of createNdjsonSource({
       input: createReadStream(dataset.file, { highWaterMark: 1 << 20 }),
       file: dataset.file,
