@@ -40,6 +40,7 @@ import {
   SellerState,
 } from './seller-state.ts';
 import { sweep } from './sweep.ts';
+import type { TextAnalyser } from '../text/index.ts';
 import type { AcceptedEvent, FeatureEngineStats, SellerFeatures } from './types.ts';
 
 export interface FeatureEngineOptions extends FeatureEngineConfigInput {
@@ -49,6 +50,12 @@ export interface FeatureEngineOptions extends FeatureEngineConfigInput {
    * out and pass the store's answers to `apply`.
    */
   crossSeller?: CrossSellerIndex;
+  /**
+   * Analyses listing texts (features/text `createTextAnalyser`, with the engine's `numHashes`
+   * and `minhashSeed`). Pass the one the pipeline's `listing_texts` rows use, so that each text
+   * is analysed once; default: the engine's own.
+   */
+  textAnalyser?: TextAnalyser;
 }
 
 export interface FeatureEngine {
@@ -80,13 +87,14 @@ export interface FeatureEngine {
  * seller. See docs/features.md for every feature, window and bound.
  */
 export function createFeatureEngine(options: FeatureEngineOptions = {}): FeatureEngine {
-  const { crossSeller, ...input } = options;
+  const { crossSeller, textAnalyser, ...input } = options;
   const config = resolveConfig(input);
   const texter = createListingTexter({
     numHashes: config.numHashes,
     bands: config.bands,
     seed: config.minhashSeed,
     coded: createCodedTermMatcher(config.codedTerms),
+    analyser: textAnalyser,
   });
   const prices = createCategoryPrices({
     maxCategories: config.maxCategories,
@@ -102,7 +110,7 @@ export function createFeatureEngine(options: FeatureEngineOptions = {}): Feature
     textOf(event, text) {
       let facts = texts.get(event);
       if (facts === undefined) {
-        facts = texter.facts(text);
+        facts = texter.facts(text, event);
         texts.set(event, facts);
       }
       return facts;

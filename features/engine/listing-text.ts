@@ -1,4 +1,10 @@
-import { bandKeys, createMinHasher, murmur3, normaliseText, shingles } from '../text/index.ts';
+import {
+  assertAnalyserSettings,
+  bandKeys,
+  createTextAnalyser,
+  murmur3,
+  type TextAnalyser,
+} from '../text/index.ts';
 import type { CodedTermMatcher } from './coded-terms.ts';
 
 /** Drift buckets: comparison tokens are hashed into 128 buckets (a 16-byte presence mask). */
@@ -25,7 +31,8 @@ export interface TextFacts {
 
 export interface ListingTexter {
   readonly numHashes: number;
-  facts(text: string): TextFacts;
+  /** Facts of a text; `owner` (its event) lets a shared text analyser reuse an earlier analysis. */
+  facts(text: string, owner?: object): TextFacts;
   /** LSH band keys of a sketch (features/text `bandKeys` over the b-bit slots), for the store. */
   bandKeys(sketch: string): string[];
   /**
@@ -41,24 +48,28 @@ export function createListingTexter(options: {
   bands: number;
   seed: number;
   coded: CodedTermMatcher;
+  /** Shared with the pipeline's `listing_texts` rows (same MinHash settings); default: own. */
+  analyser?: TextAnalyser;
 }): ListingTexter {
-  const hasher = createMinHasher({ numHashes: options.numHashes, seed: options.seed });
+  const settings = { numHashes: options.numHashes, seed: options.seed };
+  // An own analyser is used by this texter only: the engine's per-batch cache is enough.
+  const analyser = options.analyser ?? createTextAnalyser({ ...settings, byOwner: false });
+  assertAnalyserSettings(analyser, settings);
   const mask = new Uint8Array(MASK_CHARS);
   return {
     numHashes: options.numHashes,
-    facts(text) {
-      const norm = normaliseText(text);
-      const items = shingles(norm.tokens);
+    facts(text, owner) {
+      const a = analyser.analyse(text, owner);
       mask.fill(0);
-      for (const token of norm.tokens) {
+      for (const token of a.tokens) {
         const b = murmur3(token, DRIFT_SEED) & (DRIFT_BUCKETS - 1);
         mask[b >> 3] = (mask[b >> 3] as number) | (1 << (b & 7));
       }
       return {
-        sketch: items.length === 0 ? '' : sketchOf(hasher.signature(items)),
-        shingles: items.length,
-        obfuscation: norm.obfuscation,
-        coded: options.coded(norm.tokens),
+        sketch: a.shingles === 0 ? '' : sketchOf(a.signature),
+        shingles: a.shingles,
+        obfuscation: a.obfuscation,
+        coded: options.coded(a.tokens),
         mask: String.fromCharCode(...mask),
       };
     },

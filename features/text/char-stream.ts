@@ -81,7 +81,8 @@ function onlySpaces(chars: string[], seg: Segment): boolean {
 export function joinSeparatedLetters(stream: CharStream, units: FoldedUnit[]): CharStream {
   const { chars, owners } = stream;
   const segs = segments(chars);
-  const drop = new Uint8Array(chars.length);
+  // Allocated on the first separator dropped: honest text has none.
+  let drop: Uint8Array | undefined;
   let s = 0;
   while (s < segs.length) {
     const first = segs[s];
@@ -119,6 +120,7 @@ export function joinSeparatedLetters(stream: CharStream, units: FoldedUnit[]): C
       for (let g = s + 1; g < last; g += 2) {
         const gap = segs[g];
         if (gap === undefined) continue;
+        drop ??= new Uint8Array(chars.length);
         for (let i = gap.start; i < gap.end; i += 1) {
           drop[i] = 1;
           if (!acronym) flag(units, owners[i], Flag.separator);
@@ -127,6 +129,7 @@ export function joinSeparatedLetters(stream: CharStream, units: FoldedUnit[]): C
     }
     s = last + 2;
   }
+  if (drop === undefined) return stream;
   const keptChars: string[] = [];
   const keptOwners: number[] = [];
   for (let i = 0; i < chars.length; i += 1) {
@@ -145,6 +148,13 @@ const LEET_SYMBOLS: Readonly<Record<string, string>> = {
   '€': 'e',
 };
 
+/** `LEET_SYMBOLS[ch] !== undefined`, without a property lookup per character. */
+function isLeetSymbol(ch: string): boolean {
+  if (ch.length !== 1) return false;
+  const code = ch.charCodeAt(0);
+  return code === 0x40 || code === 0x24 || code === 0x21 || code === 0x7c || code === 0x20ac;
+}
+
 /**
  * Folds leet symbols (`p@upée`, `ch!ld`) standing between two word characters, one of them a
  * letter; a price (`15 €`) or an exclamation after a word keeps its symbol.
@@ -153,12 +163,12 @@ export function foldLeetSymbols(stream: CharStream, units: FoldedUnit[]): void {
   const { chars, owners } = stream;
   let i = 0;
   while (i < chars.length) {
-    if (LEET_SYMBOLS[chars[i] ?? ''] === undefined) {
+    if (!isLeetSymbol(chars[i] as string)) {
       i += 1;
       continue;
     }
     let j = i;
-    while (j < chars.length && LEET_SYMBOLS[chars[j] ?? ''] !== undefined) j += 1;
+    while (j < chars.length && isLeetSymbol(chars[j] as string)) j += 1;
     const before = chars[i - 1] ?? '';
     const after = chars[j] ?? '';
     if (isWordChar(before) && isWordChar(after) && (isLetter(before) || isLetter(after))) {
@@ -173,8 +183,11 @@ export function foldLeetSymbols(stream: CharStream, units: FoldedUnit[]): void {
 
 /** A word of the folded text, with the units its characters came from. */
 export interface Word {
+  /** The stream's characters and owners (shared, not copied): the word is `[start, end)`. */
   chars: string[];
   owners: number[];
+  start: number;
+  end: number;
   /** Directly followed by an apostrophe and a letter (`l'enfant`), for French elision. */
   beforeApostrophe: boolean;
 }
@@ -194,7 +207,7 @@ export function splitWords(stream: CharStream): Word[] {
     while (j < chars.length && isWordChar(chars[j] ?? '')) j += 1;
     const beforeApostrophe =
       APOSTROPHES.has(chars[j] ?? '') && isLetter(chars[j + 1] ?? '') && j + 1 < chars.length;
-    words.push({ chars: chars.slice(i, j), owners: owners.slice(i, j), beforeApostrophe });
+    words.push({ chars, owners, start: i, end: j, beforeApostrophe });
     i = j;
   }
   return words;

@@ -6,6 +6,8 @@
 export { normaliseText } from './normalise.ts';
 export type { NormalisedText, ObfuscationSignals } from './normalise.ts';
 export { shingles, DEFAULT_SHINGLE_SIZE } from './shingles.ts';
+export { createTextAnalyser, assertAnalyserSettings } from './analyser.ts';
+export type { TextAnalysis, TextAnalyser, TextAnalyserOptions } from './analyser.ts';
 export {
   createMinHasher,
   estimateJaccard,

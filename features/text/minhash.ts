@@ -19,6 +19,7 @@ export interface MinHasherOptions {
 
 export interface MinHasher {
   readonly numHashes: number;
+  readonly seed: number;
   /**
    * The MinHash signature of a normalised text (its word shingles, see `shingles`) or of a
    * ready-made shingle list. An empty text gives the empty signature (every slot 0xffffffff),
@@ -56,6 +57,7 @@ export function createMinHasher(options: MinHasherOptions = {}): MinHasher {
 
   return {
     numHashes,
+    seed,
     signature(text) {
       const items = Array.isArray(text) ? text : shingles(text.tokens);
       const sig = new Uint32Array(numHashes).fill(EMPTY_SLOT);

@@ -38,12 +38,26 @@ const DIGIT_RUNS = /\d+|\D+/g;
 function pushTokens(word: string, tokens: string[]): void {
   const token = comparisonToken(word);
   if (token === undefined) return;
+  if (!mixesDigits(word)) {
+    tokens.push(token);
+    return;
+  }
   const parts = word.match(DIGIT_RUNS);
   if (parts === null || parts.length === 1) {
     tokens.push(token);
     return;
   }
   for (const part of parts) tokens.push(comparisonToken(part, false) ?? part);
+}
+
+/** True when `word` has both a digit and another character: `DIGIT_RUNS` splits it. */
+function mixesDigits(word: string): boolean {
+  let digits = 0;
+  for (let i = 0; i < word.length; i += 1) {
+    const c = word.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) digits += 1;
+  }
+  return digits > 0 && digits < word.length;
 }
 
 function emptySignals(): ObfuscationSignals {
@@ -80,26 +94,33 @@ export function normaliseText(text: string): NormalisedText {
 
   const folded: string[] = [];
   const tokens: string[] = [];
-  const inWord = new Uint8Array(units.length);
   for (const word of words) {
     foldLeetDigits(word, units);
     if (candidates) resolveConfusables(word, units, foreignText);
     const value = collapseRepeats(word, units);
-    for (const owner of word.owners) inWord[owner] = 1;
     folded.push(value);
     if (word.beforeApostrophe && isElision(value)) continue;
     pushTokens(value, tokens);
   }
 
+  // Units inside a word that were not changed: owners rise along the stream, so each unit is
+  // seen in one run (a unit folded to several characters may span two words: `½` → `1⁄2`).
+  let considered = 0;
+  let lastOwner = -1;
+  for (const word of words) {
+    for (let k = word.start; k < word.end; k += 1) {
+      const owner = word.owners[k] as number;
+      if (owner === lastOwner) continue;
+      lastOwner = owner;
+      if (((units[owner]?.flags ?? 0) & COUNTED_FLAGS) === 0) considered += 1;
+    }
+  }
+
   const signals = emptySignals();
   let counted = 0;
-  let considered = 0;
   for (let u = 0; u < units.length; u += 1) {
     const flags = units[u]?.flags ?? 0;
-    if ((flags & COUNTED_FLAGS) === 0) {
-      if (inWord[u] === 1) considered += 1;
-      continue;
-    }
+    if ((flags & COUNTED_FLAGS) === 0) continue;
     counted += 1;
     considered += 1;
     if (flags & Flag.zeroWidth) signals.zeroWidth += 1;

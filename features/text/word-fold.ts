@@ -31,7 +31,17 @@ function flag(units: FoldedUnit[], owner: number | undefined, bit: number): void
  * `36cm`, `4x4`, `s21`) keep their digits.
  */
 export function foldLeetDigits(word: Word, units: FoldedUnit[]): void {
-  const { chars, owners } = word;
+  let digits = false;
+  for (let k = word.start; k < word.end && !digits; k += 1) digits = isDigit(word.chars[k] ?? '');
+  if (!digits) return;
+  // A word with digits (rare): worked on in its own arrays, written back.
+  const chars = word.chars.slice(word.start, word.end);
+  const owners = word.owners.slice(word.start, word.end);
+  foldDigitRuns(chars, owners, units);
+  for (let k = 0; k < chars.length; k += 1) word.chars[word.start + k] = chars[k] as string;
+}
+
+function foldDigitRuns(chars: string[], owners: number[], units: FoldedUnit[]): void {
   const runs: Array<{ start: number; end: number }> = [];
   let i = 0;
   while (i < chars.length) {
@@ -84,7 +94,7 @@ export function resolveConfusables(word: Word, units: FoldedUnit[], foreignText:
   let latinLetters = 0;
   let unfolded = 0;
   let previousOwner = -1;
-  for (let k = 0; k < word.chars.length; k += 1) {
+  for (let k = word.start; k < word.end; k += 1) {
     const owner = word.owners[k] ?? 0;
     if (owner === previousOwner) continue;
     previousOwner = owner;
@@ -97,7 +107,8 @@ export function resolveConfusables(word: Word, units: FoldedUnit[], foreignText:
   const disguise = latinLetters > 0 || (unfolded === 0 && !foreignText);
   if (!disguise) return;
   previousOwner = -1;
-  for (const owner of word.owners) {
+  for (let k = word.start; k < word.end; k += 1) {
+    const owner = word.owners[k] as number;
     if (owner === previousOwner) continue;
     previousOwner = owner;
     if ((units[owner]?.flags ?? 0) & Flag.confusableCandidate) flag(units, owner, Flag.confusable);
@@ -112,7 +123,7 @@ export function collapseRepeats(word: Word, units: FoldedUnit[]): string {
   let out = '';
   let run = 0;
   let previous = '';
-  for (let k = 0; k < word.chars.length; k += 1) {
+  for (let k = word.start; k < word.end; k += 1) {
     const ch = word.chars[k] ?? '';
     run = ch === previous ? run + 1 : 1;
     previous = ch;

@@ -8,6 +8,7 @@ import {
   type FeatureEngine,
   type FeatureEngineOptions,
 } from '../../features/engine/index.ts';
+import { createTextAnalyser } from '../../features/text/index.ts';
 import { createStoreCrossSellerLookups } from '../../features/store/cross-seller-lookups.ts';
 import type { SellerFeaturesRow } from '../../features/store/tables/seller-features.ts';
 import type { Store } from '../../features/store/writer.ts';
@@ -45,15 +46,23 @@ export function createEngineStage(
     options.crossSellerMode === 'store'
       ? createStoreCrossSellerLookups({ executor: options.store.executor, bands: config.bands })
       : undefined;
+  // One text analysis per listing version: the analyser goes to the engine and, through
+  // `minhash`, to the store adapter's `listing_texts` rows, which reuse it per event.
+  const minhash = {
+    numHashes: config.numHashes,
+    seed: config.minhashSeed,
+    analyser: createTextAnalyser({ numHashes: config.numHashes, seed: config.minhashSeed }),
+  };
   const engine = createFeatureEngine({
     ...options.engine,
     crossSeller: shared ? undefined : (options.crossSeller ?? createInMemoryCrossSellerIndex()),
+    textAnalyser: minhash.analyser,
   });
   /** Latest event time per seller (ms); as bounded as the engine's own seller map. */
   const lastAt = new Map<string, number>();
   return {
     engine,
-    minhash: { numHashes: config.numHashes, seed: config.minhashSeed },
+    minhash,
     async apply(events: readonly AcceptedEvent[]) {
       let changed: Set<string>;
       if (shared) {

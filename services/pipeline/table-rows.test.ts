@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseText } from '../../features/text/index.ts';
+import { createFeatureEngine } from '../../features/engine/index.ts';
+import {
+  createMinHasher,
+  createTextAnalyser,
+  normaliseText,
+  shingles,
+} from '../../features/text/index.ts';
 import type { MarketplaceEvent } from '../../streams/contract/index.ts';
 import { createTableRowBuilder, editedListings } from './table-rows.ts';
 
@@ -75,6 +81,36 @@ describe('createTableRowBuilder', () => {
       [],
     );
     expect(empty!.minhash).toEqual([]);
+  });
+
+  it('shares one analysis per event and text with the engine, and stores the same columns', () => {
+    const analyser = createTextAnalyser();
+    const shared = createTableRowBuilder({ numHashes: 128, seed: analyser.seed, analyser });
+    const batch = [
+      published('p', 1, 'P0up33 r3aliste'),
+      edited('e', 2, { title: 'Vélo', description: 'Cadre carbone' }),
+    ];
+    const out = shared.listingVersions(batch, []);
+    expect(out).toEqual(rows.listingVersions(batch, []));
+    const text = `P0up33 r3aliste\nCadre acier`;
+    const items = shingles(normaliseText(text).tokens);
+    expect(out[0]!.minhash).toEqual(Array.from(createMinHasher().signature(items)));
+    // The engine, given the same analyser, gets the analysis the rows made for that event.
+    const first = analyser.analyse(text, batch[0]!);
+    expect(analyser.analyse(`P0up33 r3aliste\nCadre acier`, batch[0]!)).toBe(first);
+    expect(Array.from(first.signature)).toEqual(out[0]!.minhash);
+    const engine = createFeatureEngine({ textAnalyser: analyser });
+    engine.apply(batch.map((event) => ({ event, receivedAt: 0 })));
+    expect(engine.features('s-1').values).toEqual(
+      (() => {
+        const own = createFeatureEngine();
+        own.apply(batch.map((event) => ({ event, receivedAt: 0 })));
+        return own.features('s-1').values;
+      })(),
+    );
+    expect(() => createTableRowBuilder({ numHashes: 64, seed: analyser.seed, analyser })).toThrow(
+      /text analyser signs with 128 hashes/,
+    );
   });
 
   it('writes one identifier link per identifier present, lower-cased', () => {

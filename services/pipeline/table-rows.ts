@@ -1,10 +1,10 @@
 import type { ListingEdited, MarketplaceEvent } from '../../streams/contract/index.ts';
 import {
-  createMinHasher,
+  assertAnalyserSettings,
+  createTextAnalyser,
   DEFAULT_MINHASH_SEED,
   DEFAULT_NUM_HASHES,
-  normaliseText,
-  shingles,
+  type TextAnalyser,
 } from '../../features/text/index.ts';
 import {
   IDENTIFIER_KINDS,
@@ -16,6 +16,11 @@ import {
 export interface MinHashSettings {
   numHashes: number;
   seed: number;
+  /**
+   * The feature engine's text analyser (same settings), so that a listing text is normalised
+   * and signed once for the engine and the rows (issue 6). Default: the builder's own.
+   */
+  analyser?: TextAnalyser;
 }
 
 export const DEFAULT_MINHASH_SETTINGS: MinHashSettings = {
@@ -69,16 +74,19 @@ export function editedListings(
 export function createTableRowBuilder(
   settings: MinHashSettings = DEFAULT_MINHASH_SETTINGS,
 ): TableRowBuilder {
-  const hasher = createMinHasher(settings);
+  const analyser =
+    settings.analyser ??
+    createTextAnalyser({ numHashes: settings.numHashes, seed: settings.seed, byOwner: false });
+  assertAnalyserSettings(analyser, settings);
 
-  function textColumns(title: string, description: string) {
-    const norm = normaliseText(`${title}\n${description}`);
-    const items = shingles(norm.tokens);
+  /** `owner`: the event, so the engine reuses the analysis of the same event and text. */
+  function textColumns(title: string, description: string, owner: MarketplaceEvent) {
+    const a = analyser.analyse(`${title}\n${description}`, owner);
     return {
-      normalized_text: norm.normalised,
+      normalized_text: a.normalised,
       // No shingle, no signature: an all-empty one would "match" every other empty text.
-      minhash: items.length === 0 ? [] : Array.from(hasher.signature(items)),
-      obfuscation_score: norm.obfuscation,
+      minhash: a.shingles === 0 ? [] : Array.from(a.signature),
+      obfuscation_score: a.obfuscation,
     };
   }
 
@@ -137,7 +145,7 @@ export function createTableRowBuilder(
             title: e.title,
             description: e.description,
             image_hashes: e.image_hashes ?? [],
-            ...textColumns(e.title, e.description),
+            ...textColumns(e.title, e.description, e),
           };
         } else if (e.type === 'listing.edited') {
           const prev = previous(e, at);
@@ -158,7 +166,7 @@ export function createTableRowBuilder(
                   minhash: sameText.minhash,
                   obfuscation_score: sameText.obfuscation_score,
                 }
-              : textColumns(title, description)),
+              : textColumns(title, description, e)),
           };
         } else continue;
         add(version);

@@ -1,3 +1,4 @@
+import type { TextAnalyser } from '../../features/text/index.ts';
 import type { MarketplaceEvent, Origin } from '../../streams/contract/index.ts';
 
 /** A valid, contract-conformant event as the pipeline hands it on. */
@@ -45,7 +46,8 @@ export interface FeatureStage<Snapshot = unknown> {
    * The MinHash settings the stage signs listing text with; the store signs `listing_texts` the
    * same way, so stored and live signatures compare. Absent: features/text defaults.
    */
-  readonly minhash?: { numHashes: number; seed: number };
+  /** MinHash settings, and the text analyser the rows share with the engine (one analysis per text). */
+  readonly minhash?: { numHashes: number; seed: number; analyser?: TextAnalyser };
 }
 
 /**
