@@ -16,7 +16,11 @@ import type { AcceptedEvent, PipelineStore } from './types.ts';
 export interface PipelineStoreAdapterOptions {
   store: Store;
   logger: Logger;
-  /** MinHash of `listing_texts.minhash`: the feature engine's (default: the engine's defaults). */
+  /**
+   * MinHash of `listing_texts.minhash`: the feature engine's (default: the engine's defaults).
+   * With the engine stage's `minhash`, it carries the engine's text analyser too, so each
+   * listing text is normalised and signed once for both.
+   */
   minhash?: MinHashSettings;
 }
 
@@ -92,12 +96,27 @@ export function createPipelineStore(
   return {
     async storedEventIds(events: readonly MarketplaceEvent[]) {
       if (events.length === 0) return new Set();
+      // A stored copy of an event has its seller and its occurred_at (the same event), so the
+      // lookup is bounded by the batch's time span as well: with (seller_id, occurred_at) the
+      // table's key prefix, it reads the few granules around the batch instead of every stored
+      // event of its sellers (which grew with the table: quadratic over a long replay).
+      let from = Infinity;
+      let to = -Infinity;
+      for (const e of events) {
+        const at = Date.parse(e.occurred_at);
+        if (at < from) from = at;
+        if (at > to) to = at;
+      }
       const rows = await ex.query<{ event_id: string }>(
         `SELECT DISTINCT event_id FROM events
-         WHERE seller_id IN {sellers:Array(String)} AND event_id IN {ids:Array(String)}`,
+         WHERE seller_id IN {sellers:Array(String)}
+           AND occurred_at BETWEEN {from:DateTime64(3, 'UTC')} AND {to:DateTime64(3, 'UTC')}
+           AND event_id IN {ids:Array(String)}`,
         {
           params: {
             sellers: unique(events.map((e) => e.seller_id)),
+            from: formatDateTime64(from - 1),
+            to: formatDateTime64(to + 1),
             ids: unique(events.map((e) => e.event_id)),
           },
         },
@@ -175,10 +194,10 @@ export function createPipelineStore(
       const accepted = events.map((e) => e.event);
       const links = accepted.flatMap((e) => rowsOf.identifierLinks(e));
       const versions = rowsOf.listingVersions(accepted, await previousVersions(accepted));
-      if (links.length > 0) await store.identifierLinks.insert(links);
-      if (versions.length > 0) await store.listingTexts.insert(versions);
+      if (links.length > 0) await store.identifierLinks.append(links);
+      if (versions.length > 0) await store.listingTexts.append(versions);
       await Promise.all([store.identifierLinks.flush(), store.listingTexts.flush()]);
-      await store.events.insert(
+      await store.events.append(
         events.map((e) =>
           toEventRow(e.event, {
             raw: e.raw,
@@ -191,7 +210,7 @@ export function createPipelineStore(
     },
 
     async writeSnapshots(snapshots: readonly SellerFeaturesRow[]) {
-      await store.sellerFeatures.insert(snapshots);
+      await store.sellerFeatures.append(snapshots);
       await store.sellerFeatures.flush();
     },
   };
