@@ -16,6 +16,14 @@ import type {
   PipelineStore,
 } from './types.ts';
 
+/** What one chunk did. */
+interface ChunkResult {
+  accepted: number;
+  recentHits: number;
+  storeHits: number;
+  changed: string[];
+}
+
 export interface PipelineOptions<Snapshot = unknown> {
   store: PipelineStore<Snapshot>;
   features: FeatureStage<Snapshot>;
@@ -70,11 +78,21 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
   let stopped = false;
   let storedChunks = 0;
 
-  async function processChunk(events: AcceptedEvent[], priority: boolean) {
+  /**
+   * A chunk's CPU part, run under the lane lock: dedup, lookups, the engine, the snapshots. Its
+   * store writes and detector pass go on in `done`, outside the lock, so that the next chunk's CPU
+   * part overlaps them (`run` keeps at most one chunk's `done` in flight behind the next).
+   */
+  async function startChunk(
+    events: AcceptedEvent[],
+    priority: boolean,
+  ): Promise<{ done: Promise<ChunkResult> }> {
     // Layer 2: ids this process stored and applied recently.
     const rest = events.filter((e) => !recent.has(e.event.event_id));
     const recentHits = events.length - rest.length;
-    if (rest.length === 0) return { accepted: 0, recentHits, storeHits: 0, changed: [] };
+    if (rest.length === 0) {
+      return { done: Promise.resolve({ accepted: 0, recentHits, storeHits: 0, changed: [] }) };
+    }
 
     // Layer 3: the store. A stored event is not written again but still goes to the engine,
     // whose idempotence (layer 4) decides: it may have been stored by a crashed run of ours or by
@@ -121,6 +139,30 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
     const changedSellers = [...changed].sort();
     // Built while the events are being written; written only once they are stored.
     const snapshots = changedSellers.length > 0 ? features.snapshots(changedSellers, now()) : [];
+    const done = finishChunk({
+      rest,
+      fresh,
+      recentHits,
+      written,
+      changedSellers,
+      snapshots,
+      priority,
+    });
+    done.catch(() => undefined);
+    return { done };
+  }
+
+  /** The rest of a chunk: its events stored, then its snapshots written and scored. */
+  async function finishChunk(chunk: {
+    rest: AcceptedEvent[];
+    fresh: AcceptedEvent[];
+    recentHits: number;
+    written: Promise<void> | undefined;
+    changedSellers: string[];
+    snapshots: Snapshot[];
+    priority: boolean;
+  }): Promise<ChunkResult> {
+    const { rest, fresh, recentHits, written, changedSellers, snapshots, priority } = chunk;
     if (written) {
       await written;
       storedChunks += 1;
@@ -166,13 +208,26 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
       const changed = new Set<string>();
       let recentHits = 0;
       let storeHits = 0;
-      for (let i = 0; i < decoded.events.length; i += batchSize) {
-        const chunk = decoded.events.slice(i, i + batchSize);
-        const r = await lock.run(priority, () => processChunk(chunk, priority));
+      const take = (r: ChunkResult) => {
         result.accepted += r.accepted;
         recentHits += r.recentHits;
         storeHits += r.storeHits;
         for (const s of r.changed) changed.add(s);
+      };
+      // A chunk's writes and detector pass overlap the next chunk's CPU part; at most one chunk
+      // is finishing behind the one being applied. Everything settles before the ack or error.
+      const finishing: Array<Promise<ChunkResult>> = [];
+      try {
+        for (let i = 0; i < decoded.events.length; i += batchSize) {
+          const chunk = decoded.events.slice(i, i + batchSize);
+          const { done } = await lock.run(priority, () => startChunk(chunk, priority));
+          finishing.push(done);
+          if (finishing.length > 1) take(await finishing.shift()!);
+        }
+        while (finishing.length > 0) take(await finishing.shift()!);
+      } catch (err) {
+        await Promise.allSettled(finishing);
+        throw err;
       }
       await batch.ack();
       for (const reject of decoded.rejects) metrics.deadLetter(reject.code);

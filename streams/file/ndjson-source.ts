@@ -6,7 +6,7 @@ export interface NdjsonSourceOptions extends NdjsonLinesOptions {
   input: AsyncIterable<Buffer | string>;
   /** Name recorded in each record's origin (`-` for standard input). */
   file: string;
-  /** Lines per batch. Default 10,000 (one pipeline chunk: chDB wants 10k+ rows per insert). */
+  /** Lines per batch. Default 20,000: two pipeline chunks, the second applied while the first is written. */
   batchSize?: number;
   /** A batch is also cut once it holds this many bytes, so memory stays bounded. Default 32 MiB. */
   maxBatchBytes?: number;
@@ -24,7 +24,7 @@ export interface NdjsonSourceOptions extends NdjsonLinesOptions {
 export async function* createNdjsonSource(
   options: NdjsonSourceOptions,
 ): AsyncGenerator<RecordBatch> {
-  const batchSize = options.batchSize ?? 10_000;
+  const batchSize = options.batchSize ?? 20_000;
   const maxBatchBytes = options.maxBatchBytes ?? 32 * 1024 * 1024;
   const now = options.now ?? Date.now;
   let records: RawRecord[] = [];

@@ -71,7 +71,7 @@ export function registerReplay(
     .option('--rejects-out <file>', 'write rejected records (dead letters) to this NDJSON file')
     .option('--flags-out <file>', 'write emitted seller.flagged events to this NDJSON file')
     .option('--data-dir <dir>', 'embedded store directory (default: $VIGIE_DATA_DIR)')
-    .option('--batch-size <n>', 'lines per batch', positiveInt, 10_000)
+    .option('--batch-size <n>', 'lines per batch', positiveInt, 20_000)
     .addOption(
       new Option('--input-fd <fd>', 'internal: read this descriptor')
         .argParser(positiveInt)
