@@ -77,6 +77,12 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
   const inFlight = new Set<Promise<unknown>>();
   let stopped = false;
   let storedChunks = 0;
+  /**
+   * Ids of events whose write has started and not yet ended. Another lane's chunk may be applied
+   * meanwhile (the lane lock covers a chunk's CPU part only): it treats these as stored, since the
+   * chunk writing them is acknowledged only once they are, and is delivered again otherwise.
+   */
+  const writing = new Set<string>();
 
   /**
    * A chunk's CPU part, run under the lane lock: dedup, lookups, the engine, the snapshots. Its
@@ -100,6 +106,11 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
     // chDB and a server work off the event loop, so each store call is started before the CPU
     // work that does not depend on it (the engine, snapshot building) and awaited after it.
     const storedLookup = store.storedEventIds(rest.map((e) => e.event));
+    // Being written when the lookup starts: the lookup may not see them even if they land before
+    // it answers, and they may have left `writing` by then.
+    const writingAtLookup = new Set(
+      rest.filter((e) => writing.has(e.event.event_id)).map((e) => e.event.event_id),
+    );
     // Settled here so that a failure while it runs in the background is not unhandled.
     storedLookup.catch(() => undefined);
     const sellers = [...new Set(rest.map((e) => e.event.seller_id))];
@@ -120,9 +131,20 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
     const applied = features.apply(rest);
     applied.catch(() => undefined);
     const stored = await storedLookup;
-    const fresh = rest.filter((e) => !stored.has(e.event.event_id));
-    const written = fresh.length > 0 ? store.writeEvents(fresh) : undefined;
-    written?.catch(() => undefined);
+    const fresh = rest.filter(
+      (e) =>
+        !stored.has(e.event.event_id) &&
+        !writingAtLookup.has(e.event.event_id) &&
+        !writing.has(e.event.event_id),
+    );
+    let written: Promise<void> | undefined;
+    if (fresh.length > 0) {
+      for (const e of fresh) writing.add(e.event.event_id);
+      written = store.writeEvents(fresh).finally(() => {
+        for (const e of fresh) writing.delete(e.event.event_id);
+      });
+      written.catch(() => undefined);
+    }
     let changed: Set<string>;
     try {
       changed = new Set(await applied);
