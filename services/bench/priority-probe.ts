@@ -77,6 +77,9 @@ export async function runPriorityProbes(options: PriorityProbeOptions): Promise<
     const id = `bench-priority-${options.runId}-${i}`;
     const value = trustedNotice(id, seller, options.occurredAt);
     const watch = timed.watch(id);
+    // Sent while the backlog is still queued, the notice must come through the priority lane;
+    // once the main lane has caught up, either copy may be applied first, both in a batch or so.
+    const behindBacklog = timed.main.records < options.queued;
     const sent = performance.now();
     await producer.sendBatch({
       acks: -1,
@@ -87,7 +90,7 @@ export async function runPriorityProbes(options: PriorityProbeOptions): Promise<
     });
     const { doneAt, priority } = await watch;
     latencies.push(doneAt - sent);
-    laneOk &&= priority;
+    if (behindBacklog) laneOk &&= priority;
     const [record] = await options.detectorStore.latestFeatures([seller]);
     verified &&= (record?.features.values.notices_trusted_total ?? 0) >= 1;
   }
