@@ -78,6 +78,20 @@ export function formatBenchTable(report: BenchReport): string {
       `≤ ${n(m.target.target)} B`,
       mark(m.target.met),
     ]);
+    const b = m.breakdown;
+    if (b) {
+      const per = (bytes: number) => n(bytes / m.sellers);
+      const chdb = b.chdb_tracked_bytes === undefined ? '' : `, chDB ${per(b.chdb_tracked_bytes)}`;
+      const code = b.rss_file_bytes === undefined ? '' : `, code ${per(b.rss_file_bytes)}`;
+      rows.push([
+        '  of which, B/seller',
+        `V8 pages ${per(b.heap_total_bytes)}${chdb}, external ${per(b.external_bytes)}, ` +
+          `other ${per(b.other_bytes)}${code}`,
+        `recent-id cache ${n(b.recent_ids.heap_bytes / 2 ** 20)} MiB of the heap`,
+        '',
+        '',
+      ]);
+    }
   } else failed('memory', s.memory);
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows

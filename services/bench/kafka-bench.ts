@@ -9,7 +9,13 @@ import type { BenchEnv } from './config.ts';
 import { DATASET_DAYS, ordinarySellers, sellersFor, type BenchDataset } from './dataset.ts';
 import { openBenchIngestion, type BenchTopics } from './ingestion.ts';
 import { measureKafkaCeiling } from './kafka-ceiling.ts';
-import { readMemory } from './memory.ts';
+import {
+  measureRecentIdsHeap,
+  readChdbMemory,
+  readMemory,
+  type ChdbMemoryReading,
+  type MemoryReading,
+} from './memory.ts';
 import {
   BENCH_TARGETS,
   EVENTS_PER_SELLER,
@@ -97,6 +103,7 @@ export async function runKafkaBench(
   });
   try {
     await producer.connect();
+    const chdbBefore = await readChdbMemory(ingestion.store.executor);
     const before = readMemory();
     const { timed } = ingestion;
     const probeSellers = ordinarySellers(dataset.simulation.truth, options.priorityProbes + 1);
@@ -145,6 +152,7 @@ export async function runKafkaBench(
     const probeRun = await probes;
     const baseline = await probeRun.baseline;
     const after = readMemory();
+    const chdbAfter = await readChdbMemory(ingestion.store.executor);
     const sellers = timed.sellers.size;
     const drainedRecords = timed.main.records;
     const drained = {
@@ -152,6 +160,11 @@ export async function runKafkaBench(
       duplicates: timed.main.duplicates + timed.priority.duplicates,
       rejected: timed.main.rejected + timed.priority.rejected,
     };
+    const breakdown = memoryBreakdown(before, after, chdbBefore, chdbAfter, {
+      capacity: config.VIGIE_RECENT_IDS,
+      ids: Math.min(config.VIGIE_RECENT_IDS, drained.accepted),
+      batchSize: config.VIGIE_BATCH_SIZE,
+    });
     const pipelineRate = throughput(timed.main.records, drainedAt - firstAt, drainCpuMs);
     log(`kafka: pipeline ${pipelineRate.events_per_s} events/s, ${sellers} sellers`);
 
@@ -228,12 +241,51 @@ export async function runKafkaBench(
       note:
         `after the drain of ${drainedRecords} records, full GC; the deltas include the ` +
         `recent-id cache (${config.VIGIE_RECENT_IDS} ids), chDB's in-process caches and kafkajs buffers`,
+      breakdown,
     };
     return { e2e, priority: probeRun.result(baseline.latencyMs), memory };
   } finally {
     await producer.disconnect().catch(() => undefined);
     await ingestion.close();
   }
+}
+
+/** Where the RSS delta of the drain went (see MemorySectionSchema's `breakdown`). */
+function memoryBreakdown(
+  before: MemoryReading,
+  after: MemoryReading,
+  chdbBefore: ChdbMemoryReading | undefined,
+  chdbAfter: ChdbMemoryReading | undefined,
+  recent: { capacity: number; ids: number; batchSize: number },
+): NonNullable<MemorySection['breakdown']> {
+  const heapTotal = after.heapTotal - before.heapTotal;
+  const external = after.external - before.external;
+  const chdbTracked = chdbBefore && chdbAfter ? chdbAfter.tracked - chdbBefore.tracked : undefined;
+  const rssFile =
+    before.rssFile !== undefined && after.rssFile !== undefined
+      ? after.rssFile - before.rssFile
+      : undefined;
+  return {
+    heap_used_bytes: after.heapUsed - before.heapUsed,
+    heap_total_bytes: heapTotal,
+    external_bytes: external,
+    array_buffers_bytes: after.arrayBuffers - before.arrayBuffers,
+    ...(rssFile === undefined ? {} : { rss_file_bytes: rssFile }),
+    ...(chdbAfter && chdbTracked !== undefined
+      ? {
+          chdb_tracked_bytes: chdbTracked,
+          chdb_parts: chdbAfter.parts,
+          chdb_primary_key_bytes: chdbAfter.primaryKeyBytes,
+        }
+      : {}),
+    recent_ids: {
+      capacity: recent.capacity,
+      ids: recent.ids,
+      heap_bytes: measureRecentIdsHeap(recent.capacity, recent.ids, recent.batchSize),
+    },
+    other_bytes:
+      after.rss - before.rss - (rssFile ?? 0) - heapTotal - external - (chdbTracked ?? 0),
+  };
 }
 
 async function withTimeout<T>(p: Promise<T>, ms: number, what: () => string): Promise<T> {

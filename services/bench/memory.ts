@@ -1,9 +1,22 @@
+import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import type { ClickHouseExecutor } from '../../features/store/index.ts';
+import { createRecentIds } from '../pipeline/recent-ids.ts';
 
 export interface MemoryReading {
   rss: number;
   heapUsed: number;
+  /** Pages V8 holds for its heap, used or not. */
+  heapTotal: number;
+  /** Memory of C++ objects tied to JavaScript ones (Buffers included). */
+  external: number;
+  arrayBuffers: number;
+  /**
+   * Resident pages of mapped files (Linux `RssFile`): mostly libchdb.so's code, paged in as
+   * code paths first run. Clean and shared, the kernel can drop them; undefined off Linux.
+   */
+  rssFile?: number;
 }
 
 let gcFn: (() => void) | undefined;
@@ -28,5 +41,78 @@ export function collectGarbage(): void {
 export function readMemory(): MemoryReading {
   collectGarbage();
   const m = process.memoryUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed };
+  const rssFile = readRssFile();
+  return {
+    rss: m.rss,
+    heapUsed: m.heapUsed,
+    heapTotal: m.heapTotal,
+    external: m.external,
+    arrayBuffers: m.arrayBuffers,
+    ...(rssFile === undefined ? {} : { rssFile }),
+  };
+}
+
+/** `RssFile` of /proc/self/status, in bytes; undefined where there is no such file. */
+function readRssFile(): number | undefined {
+  let status: string;
+  try {
+    status = readFileSync('/proc/self/status', 'utf8');
+  } catch {
+    return undefined;
+  }
+  const kb = /^RssFile:\s+(\d+) kB$/m.exec(status)?.[1];
+  return kb === undefined ? undefined : Number(kb) * 1024;
+}
+
+/** What the embedded ClickHouse says it holds. */
+export interface ChdbMemoryReading {
+  /** `system.metrics` MemoryTracking: every allocation ClickHouse's tracker counts. */
+  tracked: number;
+  /** Active MergeTree parts, and the primary-key bytes they keep in memory. */
+  parts: number;
+  primaryKeyBytes: number;
+}
+
+/**
+ * chDB's own memory figures, through any executor on the process's session (they are
+ * process-wide, whatever the database). A server's figures are not this process's: undefined.
+ * chDB has no `system.asynchronous_metrics` (no jemalloc or resident figures).
+ */
+export async function readChdbMemory(
+  executor: ClickHouseExecutor,
+): Promise<ChdbMemoryReading | undefined> {
+  if (executor.kind !== 'chdb') return undefined;
+  const [metric] = await executor.query<{ value: string | number }>(
+    `SELECT value FROM system.metrics WHERE metric = 'MemoryTracking'`,
+  );
+  const [parts] = await executor.query<{ parts: string | number; pk: string | number }>(
+    `SELECT count() AS parts, sum(primary_key_bytes_in_memory_allocated) AS pk
+       FROM system.parts WHERE active`,
+  );
+  return {
+    tracked: Number(metric?.value ?? 0),
+    parts: Number(parts?.parts ?? 0),
+    primaryKeyBytes: Number(parts?.pk ?? 0),
+  };
+}
+
+/**
+ * Heap bytes a recent-id cache of `capacity` holds after `ids` distinct ids went through it in
+ * batches of `batchSize`: a replica is filled with ids shaped like the simulator's
+ * (`xxxxxxx-123456`, made by JSON.parse as the pipeline's are), measured after a full GC on
+ * either side, and dropped. The pipeline's own cache is not reachable from outside it.
+ */
+export function measureRecentIdsHeap(capacity: number, ids: number, batchSize: number): number {
+  const before = readMemory().heapUsed;
+  const cache = createRecentIds(capacity);
+  for (let start = 0; start < ids; start += batchSize) {
+    const n = Math.min(batchSize, ids - start);
+    const batch = JSON.parse(
+      JSON.stringify(Array.from({ length: n }, (_, i) => `ebcri65-${start + i}`)),
+    ) as string[];
+    cache.addAll(batch);
+  }
+  const after = readMemory().heapUsed;
+  // Keeps the replica alive through the second reading.
+  return cache.size >= 0 ? Math.max(0, after - before) : 0;
 }

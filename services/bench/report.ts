@@ -137,6 +137,38 @@ export const MemorySectionSchema = z.object({
   target: Target,
   /** What the process held besides the feature state (recent-id cache, chDB, kafkajs). */
   note: z.string(),
+  /**
+   * Where the RSS delta went, in bytes (after − before unless said). Optional: reports written
+   * before it existed have none.
+   */
+  breakdown: z
+    .object({
+      heap_used_bytes: z.number(),
+      /** V8's heap pages, used or free: what the heap costs in RSS. */
+      heap_total_bytes: z.number(),
+      /** `process.memoryUsage().external` (C++ memory tied to JS objects, Buffers included). */
+      external_bytes: z.number(),
+      array_buffers_bytes: z.number(),
+      /** Resident file pages (Linux RssFile): libchdb.so's code, paged in as it first runs. */
+      rss_file_bytes: z.number().optional(),
+      /** chDB's `system.metrics` MemoryTracking; absent for a ClickHouse server. */
+      chdb_tracked_bytes: z.number().optional(),
+      /** Active MergeTree parts after the drain, and their in-memory primary keys (bytes). */
+      chdb_parts: z.number().int().nonnegative().optional(),
+      chdb_primary_key_bytes: z.number().nonnegative().optional(),
+      /** The pipeline's recent-id cache: capacity, ids held, heap bytes (a replica measured). */
+      recent_ids: z.object({
+        capacity: z.number().int().nonnegative(),
+        ids: z.number().int().nonnegative(),
+        heap_bytes: z.number().nonnegative(),
+      }),
+      /**
+       * RSS delta − file pages − heap pages − external − chDB tracked: what no figure explains
+       * (allocator retention, thread stacks, kafkajs and Node internals outside the heap).
+       */
+      other_bytes: z.number(),
+    })
+    .optional(),
 });
 
 const Section = <T extends z.ZodType>(schema: T) =>
