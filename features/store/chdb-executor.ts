@@ -30,7 +30,30 @@ const sessions = new Map<string, OpenSession>();
  * strings (count(), UInt64 hashes) keep their precision in JavaScript. chDB's default differs
  * from a server's; set at connect because the Session is shared.
  */
-const CONNECTION_ARGS = ['--output_format_json_quote_64bit_integers=1'];
+const OUTPUT_ARGS = ['--output_format_json_quote_64bit_integers=1'];
+
+const MiB = 1024 * 1024;
+
+/**
+ * Server settings for an embedded engine that shares its process with the service: the caches
+ * default to a dedicated server's sizes (5 GiB each for marks, index marks and primary indexes),
+ * so as the store grows they would keep everything ever read. Bounded here; they only cache, so
+ * results do not change. The engine takes them as `clickhouse local` arguments at connect
+ * (`system.server_settings` shows them with `changed = 1`).
+ */
+const CHDB_SERVER_SETTINGS: Readonly<Record<string, number>> = {
+  mark_cache_size: 64 * MiB,
+  index_mark_cache_size: 32 * MiB,
+  primary_index_cache_size: 32 * MiB,
+  vector_similarity_index_cache_size: 0,
+  query_condition_cache_size: 16 * MiB,
+  compiled_expression_cache_size: 16 * MiB,
+};
+
+const CONNECTION_ARGS = [
+  ...OUTPUT_ARGS,
+  ...Object.entries(CHDB_SERVER_SETTINGS).map(([name, value]) => `--${name}=${value}`),
+];
 
 function acquireSession(dataDir: string): Session {
   const path = resolve(dataDir);
