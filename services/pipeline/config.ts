@@ -5,8 +5,8 @@ import { BaseEnvSchema, loadConfig } from '../shared/config.ts';
 export const PipelineEnvSchema = BaseEnvSchema.extend({
   /** Most events handed to the engine and the store at once. Default 10,000. */
   VIGIE_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
-  /** Event ids remembered as done, the first dedup check. Default 200,000. */
-  VIGIE_RECENT_IDS: z.coerce.number().int().min(0).max(50_000_000).default(200_000),
+  /** Event ids remembered as done, the first dedup check. Default 50,000. */
+  VIGIE_RECENT_IDS: z.coerce.number().int().min(0).max(50_000_000).default(50_000),
   /**
    * Main-topic partitions whose batches are taken at once by one instance; they go through the
    * pipeline merged into one run (services/pipeline/coalesce.ts). Default 8.

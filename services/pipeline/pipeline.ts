@@ -33,7 +33,7 @@ export interface PipelineOptions<Snapshot = unknown> {
   metrics?: PipelineMetrics;
   /** Most events handed to the engine and the store at once. Default 10,000. */
   batchSize?: number;
-  /** Event ids remembered as done (dedup layer 2). Default 200,000 (~25 MB). */
+  /** Event ids remembered as done (dedup layer 2). Default 50,000 (~5 MB). */
   recentIdCapacity?: number;
   hooks?: PipelineHooks;
   now?: () => Date;
@@ -68,7 +68,7 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
   const metrics = options.metrics ?? createPipelineMetrics();
   const batchSize = options.batchSize ?? 10_000;
   const now = options.now ?? (() => new Date());
-  const recent = createRecentIds(options.recentIdCapacity ?? 200_000);
+  const recent = createRecentIds(options.recentIdCapacity ?? 50_000);
   const lock = createLaneLock();
   /** Sellers whose state was rebuilt from the store since the last (re)assignment. */
   let hydrated = new Set<string>();
