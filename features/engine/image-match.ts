@@ -86,46 +86,137 @@ export function imageReuse(a: string, b: string, nearFraction: number): 0 | 1 | 
 }
 
 /**
+ * An append-only multimap from int32 keys to int32 values in typed arrays (no object, array or
+ * map entry per value): chains of a hashed bucket table (two values a bucket on average), newest
+ * first. `get` gives the values of
+ * a key in insertion order, as a `Map<number, number[]>` would.
+ */
+export class IntMultimap {
+  private keys: Int32Array<ArrayBuffer>;
+  private values: Int32Array<ArrayBuffer>;
+  private next: Int32Array<ArrayBuffer>;
+  private heads: Int32Array<ArrayBuffer>;
+  private count = 0;
+
+  /** `capacity`: the values expected (it grows past them). */
+  constructor(capacity = 16) {
+    const n = Math.max(16, capacity);
+    this.keys = new Int32Array(n);
+    this.values = new Int32Array(n);
+    this.next = new Int32Array(n);
+    let buckets = 8;
+    while (buckets * 2 < n) buckets *= 2;
+    this.heads = new Int32Array(buckets).fill(-1);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  private bucket(key: number): number {
+    let h = Math.imul(key ^ (key >>> 16), 0x45d9f3b);
+    h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
+    return (h ^ (h >>> 16)) & (this.heads.length - 1);
+  }
+
+  add(key: number, value: number): void {
+    if (this.count === this.keys.length) {
+      const grow = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
+        const b = new Int32Array(Math.ceil(a.length * 1.5));
+        b.set(a);
+        return b;
+      };
+      this.keys = grow(this.keys);
+      this.values = grow(this.values);
+      this.next = grow(this.next);
+    }
+    if (this.count >= 2 * this.heads.length) {
+      // Relinking in insertion order keeps every chain newest first.
+      this.heads = new Int32Array(this.heads.length * 2).fill(-1);
+      for (let i = 0; i < this.count; i += 1) this.link(i);
+    }
+    this.keys[this.count] = key;
+    this.values[this.count] = value;
+    this.link(this.count);
+    this.count += 1;
+  }
+
+  private link(i: number): void {
+    const b = this.bucket(this.keys[i] as number);
+    this.next[i] = this.heads[b] as number;
+    this.heads[b] = i;
+  }
+
+  /** Values found by the last `get`, oldest first (valid until the next call). */
+  found = new Int32Array(16);
+
+  /** Puts the values of `key` in `found`, oldest first; returns how many. */
+  get(key: number): number {
+    let n = 0;
+    for (let i = this.heads[this.bucket(key)] as number; i >= 0; i = this.next[i] as number) {
+      if (this.keys[i] !== key) continue;
+      if (n === this.found.length) {
+        const found = new Int32Array(n * 2);
+        found.set(this.found);
+        this.found = found;
+      }
+      this.found[n] = this.values[i] as number;
+      n += 1;
+    }
+    const found = this.found;
+    for (let a = 0, b = n - 1; a < b; a += 1, b -= 1) {
+      const t = found[a] as number;
+      found[a] = found[b] as number;
+      found[b] = t;
+    }
+    return n;
+  }
+}
+
+/**
  * Finds, among indexed listings, those reusing a probe's images, with the reuse level (2 exact,
  * 1 near). The index is keyed by (length, 16-bit chunk position, chunk value); a pair sharing a
  * chunk is verified. Pigeonhole guarantees a shared chunk below as many differing bits as there
  * are chunks (16 for PDQ); up to the PDQ threshold of 31 bits, spread differences still share one
  * with probability ≈ 0.9 at 31 bits and 0.999 at 16. Random hashes share a chunk once in 4,000
- * pairs, so buckets stay small whatever the population.
+ * pairs, so buckets stay small whatever the population. Entries are numbered (parallel arrays)
+ * and the chunk keys packed in one int32 key, so an indexed hash costs a few dozen bytes.
  */
-export function createImageMatcher<T>(nearFraction: number) {
-  interface Entry {
-    ref: T;
-    images: string;
-    start: number;
-    stamp: number;
-  }
-  /** Per hash length in bytes: chunk position · 65536 + chunk value → entries. */
-  const tables = new Map<number, Map<number, Entry[]>>();
-  let size = 0;
+export function createImageMatcher<T>(nearFraction: number, capacity = 16) {
+  /** Per indexed hash: its listing, its encoded list, its start in it, the last probe seen. */
+  const refs: T[] = [];
+  const lists: string[] = [];
+  let starts = new Int32Array(Math.max(16, capacity));
+  let stamps = new Int32Array(Math.max(16, capacity)).fill(-1);
+  /** (length · 128 + chunk position) · 65536 + chunk value → hash numbers (length < 256). */
+  const table = new IntMultimap(capacity * 16);
   let stamp = 0;
   const chunk = (images: string, start: number, n: number, c: number): number =>
-    c * 65536 +
+    (n * 128 + c) * 65536 +
     (images.charCodeAt(start + 2 * c) << 8) +
     (2 * c + 1 < n ? images.charCodeAt(start + 2 * c + 1) : 0);
   return {
     get size() {
-      return size;
+      return refs.length;
     },
     add(images: string, ref: T): void {
       for (let p = 0; p < images.length;) {
         const n = images.charCodeAt(p);
-        let table = tables.get(n);
-        if (table === undefined) tables.set(n, (table = new Map()));
-        const e: Entry = { ref, images, start: p + 1, stamp: -1 };
-        size += 1;
-        const chunks = n < 8 ? 1 : Math.ceil(n / 2);
-        for (let c = 0; c < chunks; c += 1) {
-          const key = chunk(images, p + 1, n, c);
-          const list = table.get(key);
-          if (list === undefined) table.set(key, [e]);
-          else list.push(e);
+        const e = refs.length;
+        if (e === starts.length) {
+          const s = new Int32Array(Math.ceil(e * 1.5));
+          s.set(starts);
+          starts = s;
+          const t = new Int32Array(Math.ceil(e * 1.5)).fill(-1);
+          t.set(stamps);
+          stamps = t;
         }
+        refs.push(ref);
+        lists.push(images);
+        starts[e] = p + 1;
+        stamps[e] = -1;
+        const chunks = n < 8 ? 1 : Math.ceil(n / 2);
+        for (let c = 0; c < chunks; c += 1) table.add(chunk(images, p + 1, n, c), e);
         p += n + 1;
       }
     },
@@ -133,19 +224,18 @@ export function createImageMatcher<T>(nearFraction: number) {
     candidates(images: string, found: (ref: T, level: 1 | 2) => void): void {
       for (let p = 0; p < images.length;) {
         const n = images.charCodeAt(p);
-        const table = tables.get(n);
         stamp += 1;
-        if (table !== undefined) {
-          // Hashes under 64 bits only match exactly: their first chunk is key enough.
-          const radius = n >= 8 ? radiusOf(n, nearFraction) : 0;
-          const chunks = n < 8 ? 1 : Math.ceil(n / 2);
-          for (let c = 0; c < chunks; c += 1) {
-            for (const e of table.get(chunk(images, p + 1, n, c)) ?? []) {
-              if (e.stamp === stamp) continue;
-              e.stamp = stamp;
-              const d = distance(images, p + 1, e.images, e.start, n, radius);
-              if (d <= radius) found(e.ref, d === 0 ? 2 : 1);
-            }
+        // Hashes under 64 bits only match exactly: their first chunk is key enough.
+        const radius = n >= 8 ? radiusOf(n, nearFraction) : 0;
+        const chunks = n < 8 ? 1 : Math.ceil(n / 2);
+        for (let c = 0; c < chunks; c += 1) {
+          const count = table.get(chunk(images, p + 1, n, c));
+          for (let k = 0; k < count; k += 1) {
+            const e = table.found[k] as number;
+            if (stamps[e] === stamp) continue;
+            stamps[e] = stamp;
+            const d = distance(images, p + 1, lists[e] as string, starts[e] as number, n, radius);
+            if (d <= radius) found(refs[e] as T, d === 0 ? 2 : 1);
           }
         }
         p += n + 1;

@@ -1,5 +1,5 @@
 import { VigieError } from '../../streams/errors.ts';
-import { compactOf, withCompact } from './cross-seller.ts';
+import { compactOf, IDENTIFIER_KINDS, withCompact } from './cross-seller.ts';
 import type {
   CrossSellerFacts,
   CrossSellerIndex,
@@ -9,7 +9,7 @@ import type {
   LinkSanction,
   ListingFingerprint,
 } from './cross-seller.ts';
-import { createImageMatcher, decodeImages, encodeImages } from './image-match.ts';
+import { createImageMatcher, decodeImages, encodeImages, IntMultimap } from './image-match.ts';
 import { bandCodes, signatureOf, sketchFromSignature } from './listing-text.ts';
 import { DAY, HOUR } from './seller-state.ts';
 
@@ -41,6 +41,13 @@ interface Stored {
   shingles: number;
   titleShingles: number;
 }
+
+const KIND_CODES: Record<IdentifierKind, number> = {
+  email_hash: 0,
+  phone_hash: 1,
+  device_hash: 2,
+  payout_hash: 3,
+};
 
 const toStored = (fp: ListingFingerprint): Stored => {
   const compact = compactOf(fp);
@@ -77,41 +84,294 @@ const toFingerprint = (s: Stored): ListingFingerprint => {
 /**
  * A searchable population of fingerprints (by LSH band and image), rebuilt from the retained
  * entries when old ones expire: building is cheap, and rebuilding keeps removal out of the
- * bucket structures.
+ * bucket structures. Entries are numbered; band buckets are typed-array multimaps.
  */
 function createSearch(bands: number, nearFraction: number) {
-  let byBand = Array.from({ length: bands }, () => new Map<number, Stored[]>());
+  let entries: Stored[] = [];
+  let byBand = Array.from({ length: bands }, () => new IntMultimap());
   let images = createImageMatcher<Stored>(nearFraction);
   const add = (s: Stored): void => {
     if (s.sketch.length > 0 && s.sketch.length % bands === 0) {
       const codes = bandCodes(s.sketch, bands);
-      for (let b = 0; b < bands; b += 1) {
-        const map = byBand[b] as Map<number, Stored[]>;
-        const list = map.get(codes[b] as number);
-        if (list === undefined) map.set(codes[b] as number, [s]);
-        else list.push(s);
-      }
+      const e = entries.length;
+      entries.push(s);
+      for (let b = 0; b < bands; b += 1) (byBand[b] as IntMultimap).add(codes[b] as number, e);
     }
     images.add(s.images, s);
   };
   return {
     add,
-    rebuild(entries: Iterable<Stored>): void {
-      byBand = Array.from({ length: bands }, () => new Map<number, Stored[]>());
-      images = createImageMatcher<Stored>(nearFraction);
-      for (const s of entries) add(s);
+    rebuild(all: readonly Stored[]): void {
+      // Sized for the entries plus a quarter (the additions until the next rebuild).
+      const capacity = Math.ceil(all.length * 1.25);
+      entries = [];
+      byBand = Array.from({ length: bands }, () => new IntMultimap(capacity));
+      images = createImageMatcher<Stored>(nearFraction, capacity);
+      for (const s of all) add(s);
     },
     search(probe: Stored, out: Set<Stored>): void {
       if (probe.sketch.length > 0 && probe.sketch.length % bands === 0) {
         const codes = bandCodes(probe.sketch, bands);
         for (let b = 0; b < bands; b += 1) {
-          for (const s of (byBand[b] as Map<number, Stored[]>).get(codes[b] as number) ?? [])
-            out.add(s);
+          const band = byBand[b] as IntMultimap;
+          const count = band.get(codes[b] as number);
+          for (let k = 0; k < count; k += 1) out.add(entries[band.found[k] as number] as Stored);
         }
       }
       images.candidates(probe.images, (s) => out.add(s));
     },
   };
+}
+
+/** One string instance per seller id, and a small integer handle for it. */
+function createSellerIds() {
+  const ids: string[] = [];
+  const handles = new Map<string, number>();
+  return {
+    handle(id: string): number {
+      let h = handles.get(id);
+      if (h === undefined) {
+        h = ids.length;
+        ids.push(id);
+        handles.set(id, h);
+      }
+      return h;
+    },
+    find: (id: string): number | undefined => handles.get(id),
+    id: (h: number): string => ids[h] as string,
+  };
+}
+
+/** Fields of an entry the typed arrays cannot hold (none the engine builds). */
+interface Odd {
+  sketch?: string;
+  images?: string;
+  shingles?: number;
+  titleShingles?: number;
+}
+
+/**
+ * `list` with `x` at the end: copied while short (V8 grows a pushed array by half plus 16
+ * slots, a lot for the 2–4 holders of most identifiers), pushed beyond.
+ */
+function appended<T>(list: T[], x: T): T[] {
+  if (list.length >= 16) {
+    list.push(x);
+    return list;
+  }
+  const out = new Array<T>(list.length + 1);
+  for (let i = 0; i < list.length; i += 1) out[i] = list[i] as T;
+  out[list.length] = x;
+  return out;
+}
+
+const isInt32 = (x: number): boolean => (x | 0) === x && !Object.is(x, -0);
+
+/**
+ * Published fingerprints, numbered in arrival order, in parallel typed arrays: sketch and image
+ * bytes in one byte arena, sellers as handles, listing ids in one array (the engine's string
+ * instances). The current (earliest-published) entry of each (seller, listing) is found through
+ * an open-addressing table of entry numbers; older ones stay while `recent` holds them, until
+ * `compact` reclaims what nothing holds.
+ */
+class PublishedFingerprints {
+  count = 0;
+  /** Current entries (the earliest publication of their listing, still answering). */
+  live = 0;
+  seller = new Int32Array(1024);
+  at = new Float64Array(1024);
+  /** When the entry's (seller, listing) became current: ties of the size bound, oldest first. */
+  order = new Float64Array(1024);
+  private shingles = new Int32Array(1024);
+  private titleShingles = new Int32Array(1024);
+  /** Start of the entry's bytes in `bytes`: sketch, then images. */
+  private offset = new Int32Array(1025);
+  private sketchLength = new Int32Array(1024);
+  current = new Uint8Array(1024);
+  listingIds: string[] = [];
+  private bytes = new Uint8Array(1 << 16);
+  private odd = new Map<number, Odd>();
+  /** Entry number + 1 per cell (0: empty); at most one cell per (seller, listing). */
+  private table = new Int32Array(2048);
+  private used = 0;
+  private sequence = 0;
+
+  private hash(seller: number, listingId: string): number {
+    let h = Math.imul(seller ^ 0x9e3779b9, 0x01000193);
+    for (let k = 0; k < listingId.length; k += 1) {
+      h = Math.imul(h ^ listingId.charCodeAt(k), 0x01000193);
+    }
+    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+    return (h ^ (h >>> 12)) & (this.table.length - 1);
+  }
+
+  /** The cell of (seller, listing): its own, or the empty one that ends its probe. */
+  private cell(seller: number, listingId: string): number {
+    const mask = this.table.length - 1;
+    for (let c = this.hash(seller, listingId); ; c = (c + 1) & mask) {
+      const i = (this.table[c] as number) - 1;
+      if (i < 0 || (this.seller[i] === seller && this.listingIds[i] === listingId)) return c;
+    }
+  }
+
+  /** The current entry of a listing. */
+  find(seller: number, listingId: string): number | undefined {
+    const i = (this.table[this.cell(seller, listingId)] as number) - 1;
+    return i >= 0 && this.current[i] === 1 ? i : undefined;
+  }
+
+  /** Makes the publication current for its listing (replacing `old`, the current entry). */
+  add(seller: number, s: Stored, old: number | undefined): number {
+    const i = this.count;
+    if (i === this.seller.length) this.resize(Math.ceil(i * 1.25));
+    const start = this.offset[i] as number;
+    const end = start + s.sketch.length + s.images.length;
+    if (end > this.bytes.length) {
+      const bytes = new Uint8Array(Math.ceil(end * 1.25));
+      bytes.set(this.bytes.subarray(0, start));
+      this.bytes = bytes;
+    }
+    const odd: Odd = {};
+    let p = start;
+    for (const [name, text] of [
+      ['sketch', s.sketch],
+      ['images', s.images],
+    ] as const) {
+      for (let k = 0; k < text.length; k += 1, p += 1) {
+        const c = text.charCodeAt(k);
+        if (c > 255) odd[name] = text;
+        this.bytes[p] = c;
+      }
+    }
+    if (!isInt32(s.shingles)) odd.shingles = s.shingles;
+    if (!isInt32(s.titleShingles)) odd.titleShingles = s.titleShingles;
+    if (Object.keys(odd).length > 0) this.odd.set(i, odd);
+    this.seller[i] = seller;
+    this.at[i] = s.at;
+    this.shingles[i] = s.shingles;
+    this.titleShingles[i] = s.titleShingles;
+    this.sketchLength[i] = s.sketch.length;
+    this.offset[i + 1] = end;
+    this.listingIds[i] = s.listingId;
+    this.count = i + 1;
+    if (old === undefined) {
+      this.order[i] = this.sequence += 1;
+      this.live += 1;
+    } else {
+      this.order[i] = this.order[old] as number;
+      this.current[old] = 0;
+    }
+    this.current[i] = 1;
+    const c = this.cell(seller, s.listingId);
+    if (this.table[c] === 0) this.used += 1;
+    this.table[c] = i + 1;
+    if (this.used * 2 > this.table.length) this.rehash();
+    return i;
+  }
+
+  /** Stops answering for an entry. */
+  drop(i: number): void {
+    if (this.current[i] === 0) return;
+    this.current[i] = 0;
+    this.live -= 1;
+  }
+
+  private text(from: number, to: number): string {
+    // Through a plain array: spreading a typed array is several times slower.
+    let out = '';
+    for (let p = from; p < to; p += 4096) {
+      const codes = new Array<number>(Math.min(to - p, 4096));
+      for (let k = 0; k < codes.length; k += 1) codes[k] = this.bytes[p + k] as number;
+      out += String.fromCharCode(...codes);
+    }
+    return out;
+  }
+
+  stored(i: number, sellerId: string): Stored {
+    const start = this.offset[i] as number;
+    const mid = start + (this.sketchLength[i] as number);
+    const odd = this.odd.get(i);
+    return {
+      sellerId,
+      listingId: this.listingIds[i] as string,
+      at: this.at[i] as number,
+      sketch: odd?.sketch ?? this.text(start, mid),
+      images: odd?.images ?? this.text(mid, this.offset[i + 1] as number),
+      shingles: odd?.shingles ?? (this.shingles[i] as number),
+      titleShingles: odd?.titleShingles ?? (this.titleShingles[i] as number),
+    };
+  }
+
+  private resize(capacity: number): void {
+    const n = Math.min(this.count, capacity);
+    const copy = <A extends Int32Array | Float64Array | Uint8Array>(a: A, b: A): A => {
+      b.set(a.subarray(0, n));
+      return b;
+    };
+    this.seller = copy(this.seller, new Int32Array(capacity));
+    this.at = copy(this.at, new Float64Array(capacity));
+    this.order = copy(this.order, new Float64Array(capacity));
+    this.shingles = copy(this.shingles, new Int32Array(capacity));
+    this.titleShingles = copy(this.titleShingles, new Int32Array(capacity));
+    this.sketchLength = copy(this.sketchLength, new Int32Array(capacity));
+    this.current = copy(this.current, new Uint8Array(capacity));
+    const offset = new Int32Array(capacity + 1);
+    offset.set(this.offset.subarray(0, n + 1));
+    this.offset = offset;
+  }
+
+  /** Rebuilds the table from the current entries, at most half full. */
+  private rehash(): void {
+    let size = 2048;
+    while (size < this.live * 2.5) size *= 2;
+    this.table = new Int32Array(size);
+    this.used = 0;
+    for (let i = 0; i < this.count; i += 1) {
+      if (this.current[i] === 0) continue;
+      this.table[this.cell(this.seller[i] as number, this.listingIds[i] as string)] = i + 1;
+      this.used += 1;
+    }
+  }
+
+  /**
+   * Keeps the current entries and those `keep` says (in order), renumbered; returns the new
+   * number of each old one (−1: dropped).
+   */
+  compact(keep: (i: number) => boolean): Int32Array {
+    const renumber = new Int32Array(this.count).fill(-1);
+    let n = 0;
+    let p = 0;
+    const odd = new Map<number, Odd>();
+    for (let i = 0; i < this.count; i += 1) {
+      if (this.current[i] === 0 && !keep(i)) continue;
+      const start = this.offset[i] as number;
+      const end = this.offset[i + 1] as number;
+      this.bytes.copyWithin(p, start, end);
+      this.seller[n] = this.seller[i] as number;
+      this.at[n] = this.at[i] as number;
+      this.order[n] = this.order[i] as number;
+      this.shingles[n] = this.shingles[i] as number;
+      this.titleShingles[n] = this.titleShingles[i] as number;
+      this.sketchLength[n] = this.sketchLength[i] as number;
+      this.current[n] = this.current[i] as number;
+      this.listingIds[n] = this.listingIds[i] as string;
+      const o = this.odd.get(i);
+      if (o !== undefined) odd.set(n, o);
+      this.offset[n] = p;
+      p += end - start;
+      renumber[i] = n;
+      n += 1;
+    }
+    this.offset[n] = p;
+    this.odd = odd;
+    this.listingIds.length = n;
+    this.count = n;
+    // Room for growth without holding on to the peak.
+    this.resize(Math.max(1024, Math.ceil(n * 1.125)));
+    this.bytes = this.bytes.slice(0, Math.max(1 << 16, Math.ceil(p * 1.125)));
+    this.rehash();
+    return renumber;
+  }
 }
 
 /**
@@ -135,48 +395,75 @@ export function createInMemoryCrossSellerIndex(
       { context: { bands, maxFingerprints, maxIdentifiers } },
     );
   }
-  const holders = new Map<string, Map<string, IdentifierKind>>();
-  const hashesOf = new Map<string, Set<string>>();
+  const sellerIds = createSellerIds();
+  /** Identifier hash → holders, each `seller handle · 4 + kind`, in first-holding order. */
+  const holders = new Map<string, number | number[]>();
+  const hashesOf = new Map<number, string | string[]>();
   const sanctions = new Map<string, Map<LinkSanction, number>>();
   const takenDown = new Map<string, Stored>();
-  const published = new Map<string, Stored>();
+  const published = new PublishedFingerprints();
   // Search structures (filled with the image near fraction of the first request).
   let nearFraction = Number.NaN;
   let takenSearch = createSearch(bands, 0.12);
-  /** Recent publications in arrival order: searched only for takedowns that came after them. */
-  let recent: Stored[] = [];
+  /** Recent publications (slab entries) in arrival order: searched only for takedowns after them. */
+  let recent: number[] = [];
   let watermark = -Infinity;
   let sinceExpiry = 0;
 
   const key = (sellerId: string, listingId: string): string => `${sellerId}\u0000${listingId}`;
+  const publishedEntry = (sellerId: string, listingId: string): number | undefined => {
+    const h = sellerIds.find(sellerId);
+    return h === undefined ? undefined : published.find(h, listingId);
+  };
+  const storedAt = (i: number): Stored =>
+    published.stored(i, sellerIds.id(published.seller[i] as number));
 
   const expire = (): void => {
-    const bound = (map: Map<string, Stored>, before: number): void => {
-      for (const [k, s] of map) if (s.at < before) map.delete(k);
-      if (map.size > maxFingerprints) {
-        const oldest = [...map.entries()].sort((a, b) => a[1].at - b[1].at);
-        for (const [k] of oldest.slice(0, map.size - maxFingerprints)) map.delete(k);
-      }
-    };
-    bound(takenDown, watermark - takedownMs);
-    bound(published, watermark - fingerprintMs);
-    takenSearch.rebuild(takenDown.values());
-    recent = recent.filter((s) => s.at >= watermark - publishedMs);
+    for (const [k, s] of takenDown) if (s.at < watermark - takedownMs) takenDown.delete(k);
+    if (takenDown.size > maxFingerprints) {
+      const oldest = [...takenDown.entries()].sort((a, b) => a[1].at - b[1].at);
+      for (const [k] of oldest.slice(0, takenDown.size - maxFingerprints)) takenDown.delete(k);
+    }
+    const before = watermark - fingerprintMs;
+    for (let i = 0; i < published.count; i += 1) if (published.at[i]! < before) published.drop(i);
+    if (published.live > maxFingerprints) {
+      const all: number[] = [];
+      for (let i = 0; i < published.count; i += 1) if (published.current[i] === 1) all.push(i);
+      const { at, order } = published;
+      all.sort((a, b) => at[a]! - at[b]! || order[a]! - order[b]!);
+      for (const i of all.slice(0, published.live - maxFingerprints)) published.drop(i);
+    }
+    takenSearch.rebuild([...takenDown.values()]);
+    recent = recent.filter((i) => published.at[i]! >= watermark - publishedMs);
+    // Reclaim the entries nothing holds any more.
+    const inRecent = new Uint8Array(published.count);
+    for (const i of recent) inRecent[i] = 1;
+    const renumber = published.compact((i) => inRecent[i] === 1);
+    recent = recent.map((i) => renumber[i] as number);
   };
 
   return {
     record(facts: CrossSellerFacts) {
       for (const x of facts.identifiers) {
         const hash = x.hash.toLowerCase();
-        let group = holders.get(hash);
+        const seller = sellerIds.handle(x.sellerId);
+        const holder = seller * 4 + KIND_CODES[x.kind];
+        const group = holders.get(hash);
         if (group === undefined) {
           if (holders.size >= maxIdentifiers) holders.delete(holders.keys().next().value as string);
-          holders.set(hash, (group = new Map()));
+          holders.set(hash, holder);
+        } else if (typeof group === 'number') {
+          holders.set(hash, group >> 2 === seller ? holder : [group, holder]);
+        } else {
+          const at = group.findIndex((g) => g >> 2 === seller);
+          if (at >= 0) group[at] = holder;
+          else holders.set(hash, appended(group, holder));
         }
-        group.set(x.sellerId, x.kind);
-        let own = hashesOf.get(x.sellerId);
-        if (own === undefined) hashesOf.set(x.sellerId, (own = new Set()));
-        own.add(hash);
+        const own = hashesOf.get(seller);
+        if (own === undefined) hashesOf.set(seller, hash);
+        else if (typeof own === 'string') {
+          if (own !== hash) hashesOf.set(seller, [own, hash]);
+        } else if (!own.includes(hash)) hashesOf.set(seller, appended(own, hash));
       }
       for (const x of facts.sanctions) {
         let s = sanctions.get(x.sellerId);
@@ -186,16 +473,15 @@ export function createInMemoryCrossSellerIndex(
       for (const fp of facts.takenDown) {
         // A listing taken down twice is searchable under each takedown.
         const s = toStored(fp);
+        s.sellerId = sellerIds.id(sellerIds.handle(fp.sellerId));
         takenDown.set(`${key(fp.sellerId, fp.listingId)}\u0000${fp.at}`, s);
         takenSearch.add(s);
         watermark = Math.max(watermark, fp.at);
       }
       for (const fp of facts.published) {
-        const k = key(fp.sellerId, fp.listingId);
-        if ((published.get(k)?.at ?? Infinity) <= fp.at) continue;
-        const s = toStored(fp);
-        published.set(k, s);
-        recent.push(s);
+        const old = publishedEntry(fp.sellerId, fp.listingId);
+        if ((old === undefined ? Infinity : published.at[old]!) <= fp.at) continue;
+        recent.push(published.add(sellerIds.handle(fp.sellerId), toStored(fp), old));
         watermark = Math.max(watermark, fp.at);
       }
       sinceExpiry += facts.published.length + facts.takenDown.length;
@@ -219,15 +505,22 @@ export function createInMemoryCrossSellerIndex(
         fingerprints: [],
       };
       const named = new Set<string>();
+      const emitOne = (hash: string, holder: number): void => {
+        const sellerId = sellerIds.id(holder >> 2);
+        out.identifiers.push({ hash, sellerId, kind: IDENTIFIER_KINDS[holder & 3] });
+        named.add(sellerId);
+      };
       const emit = (hash: string): void => {
-        for (const [sellerId, kind] of holders.get(hash) ?? []) {
-          out.identifiers.push({ hash, sellerId, kind });
-          named.add(sellerId);
-        }
+        const group = holders.get(hash);
+        if (typeof group === 'number') emitOne(hash, group);
+        else for (const holder of group ?? []) emitOne(hash, holder);
       };
       for (const h of request.identifierHashes) emit(h.toLowerCase());
       for (const sellerId of request.sanctionedSellerIds) {
-        for (const h of hashesOf.get(sellerId) ?? []) emit(h);
+        const h = sellerIds.find(sellerId);
+        const own = h === undefined ? undefined : hashesOf.get(h);
+        if (typeof own === 'string') emit(own);
+        else for (const hash of own ?? []) emit(hash);
       }
       for (const sellerId of named) {
         for (const [action, at] of sanctions.get(sellerId) ?? []) {
@@ -249,7 +542,7 @@ export function createInMemoryCrossSellerIndex(
       const since = Math.min(...request.takedowns.map((fp) => fp.at));
       const publishedSearch = createSearch(bands, nearFraction);
       if (request.takedowns.length > 0) {
-        publishedSearch.rebuild(recent.filter((s) => s.at > since));
+        publishedSearch.rebuild(recent.filter((i) => published.at[i]! > since).map(storedAt));
       }
       for (const fp of request.takedowns) {
         found.clear();
@@ -260,8 +553,8 @@ export function createInMemoryCrossSellerIndex(
       }
       for (const s of fresh) out.published.push(toFingerprint(s));
       for (const x of request.fingerprintsOf) {
-        const s = published.get(key(x.sellerId, x.listingId));
-        if (s !== undefined) out.fingerprints.push(toFingerprint(s));
+        const i = publishedEntry(x.sellerId, x.listingId);
+        if (i !== undefined) out.fingerprints.push(toFingerprint(storedAt(i)));
       }
       return out;
     },

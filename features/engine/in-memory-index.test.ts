@@ -1,0 +1,233 @@
+import { describe, expect, it } from 'vitest';
+import type { CrossSellerRequest, ListingFingerprint } from './cross-seller.ts';
+import { withCompact } from './cross-seller.ts';
+import { createInMemoryCrossSellerIndex } from './in-memory-index.ts';
+
+const D = 86_400_000;
+const T0 = Date.UTC(2025, 0, 1);
+const NEAR = 31 / 256;
+
+/** A plain fingerprint (as a store gives it): `seed` decides its b-bit signature. */
+function fp(sellerId: string, listingId: string, at: number, seed: number): ListingFingerprint {
+  return {
+    sellerId,
+    listingId,
+    at,
+    signature: Uint32Array.from({ length: 128 }, (_, i) => (seed * 131 + i * 7) & 0xff),
+    imageHashes: [`${seed.toString(16).padStart(2, '0')}`.repeat(32)],
+    shingles: 40 + seed,
+    titleShingles: 5,
+  };
+}
+
+function request(over: Partial<CrossSellerRequest>): CrossSellerRequest {
+  return {
+    identifierHashes: [],
+    sanctionedSellerIds: [],
+    newListings: [],
+    takedowns: [],
+    fingerprintsOf: [],
+    windowMs: 7 * D,
+    imageNearFraction: NEAR,
+    ...over,
+  };
+}
+
+const facts = (over: { published?: ListingFingerprint[]; takenDown?: ListingFingerprint[] }) => ({
+  identifiers: [],
+  sanctions: [],
+  published: over.published ?? [],
+  takenDown: over.takenDown ?? [],
+});
+
+const plain = (f: ListingFingerprint) => ({
+  sellerId: f.sellerId,
+  listingId: f.listingId,
+  at: f.at,
+  signature: [...f.signature],
+  imageHashes: [...f.imageHashes],
+  shingles: f.shingles,
+  titleShingles: f.titleShingles,
+});
+
+const fingerprintsOf = (
+  index: ReturnType<typeof createInMemoryCrossSellerIndex>,
+  keys: Array<[string, string]>,
+  imageNearFraction = NEAR,
+) =>
+  index
+    .answer(
+      request({
+        fingerprintsOf: keys.map(([sellerId, listingId]) => ({ sellerId, listingId })),
+        imageNearFraction,
+      }),
+    )
+    .fingerprints.map(plain);
+
+describe('in-memory cross-seller index: published fingerprints', () => {
+  it('answers the earliest publication of a listing, content unchanged', () => {
+    const index = createInMemoryCrossSellerIndex();
+    const first = fp('s', 'l', T0 + D, 1);
+    index.record(facts({ published: [first, fp('t', 'l', T0, 2)] }));
+    index.record(facts({ published: [fp('s', 'l', T0 + 2 * D, 3)] }));
+    expect(
+      fingerprintsOf(index, [
+        ['s', 'l'],
+        ['t', 'l'],
+        ['s', 'x'],
+        ['u', 'l'],
+      ]),
+    ).toEqual([plain(first), plain(fp('t', 'l', T0, 2))]);
+    // A late event holding an earlier publication replaces it.
+    index.record(facts({ published: [fp('s', 'l', T0 + D / 2, 4)] }));
+    expect(fingerprintsOf(index, [['s', 'l']])).toEqual([plain(fp('s', 'l', T0 + D / 2, 4))]);
+  });
+
+  it('keeps content the compact arrays cannot hold (wide chars, fractional counts)', () => {
+    const index = createInMemoryCrossSellerIndex();
+    const odd = withCompact(
+      { ...fp('s', 'l', T0, 1), shingles: 2.5, titleShingles: 2 ** 40 },
+      { sketch: 'a\u0100'.repeat(64), images: '' },
+    );
+    index.record(facts({ published: [odd, fp('s', 'm', T0, 2)] }));
+    const [a, b] = index.answer(
+      request({
+        fingerprintsOf: [
+          { sellerId: 's', listingId: 'l' },
+          { sellerId: 's', listingId: 'm' },
+        ],
+      }),
+    ).fingerprints;
+    expect([...(a?.signature ?? [])].slice(0, 2)).toEqual([0x61, 0x100]);
+    expect([a?.shingles, a?.titleShingles, a?.imageHashes]).toEqual([2.5, 2 ** 40, []]);
+    expect(plain(b as ListingFingerprint)).toEqual(plain(fp('s', 'm', T0, 2)));
+  });
+
+  it('forgets publications older than the fingerprint window, and keeps the rest', () => {
+    const index = createInMemoryCrossSellerIndex({ fingerprintDays: 14 });
+    const old = Array.from({ length: 50 }, (_, i) => fp(`s${i % 7}`, `old${i}`, T0 + i, i));
+    index.record(facts({ published: old }));
+    index.record(facts({ published: [fp('s0', 'new', T0 + 15 * D, 99)] }));
+    // A new near fraction rebuilds the search structures, expiring old entries first.
+    expect(
+      fingerprintsOf(
+        index,
+        [
+          ['s1', 'old1'],
+          ['s0', 'new'],
+        ],
+        0.2,
+      ),
+    ).toEqual([plain(fp('s0', 'new', T0 + 15 * D, 99))]);
+    // Published again after expiry: answered (a new entry, not the forgotten one).
+    index.record(facts({ published: [fp('s1', 'old1', T0 + 15 * D, 5)] }));
+    expect(fingerprintsOf(index, [['s1', 'old1']], 0.2)).toEqual([
+      plain(fp('s1', 'old1', T0 + 15 * D, 5)),
+    ]);
+  });
+
+  it('bounds publications to maxFingerprints, oldest first, ties in first-publication order', () => {
+    const index = createInMemoryCrossSellerIndex({ maxFingerprints: 3 });
+    index.record(
+      facts({
+        published: [
+          fp('s', 'a', T0 + 5, 1),
+          fp('s', 'b', T0 + 1, 2),
+          fp('t', 'c', T0, 3),
+          fp('t', 'd', T0, 4),
+          fp('s', 'e', T0 + 9, 5),
+        ],
+      }),
+    );
+    // 'b' is re-published earlier, tying 'c' and 'd': it keeps its place, first.
+    index.record(facts({ published: [fp('s', 'b', T0, 6)] }));
+    const keys: Array<[string, string]> = [
+      ['s', 'a'],
+      ['s', 'b'],
+      ['t', 'c'],
+      ['t', 'd'],
+      ['s', 'e'],
+    ];
+    expect(fingerprintsOf(index, keys, 0.2).map((f) => f.listingId)).toEqual(['a', 'd', 'e']);
+  });
+
+  it('finds publications after a takedown, also after entries were renumbered', () => {
+    const index = createInMemoryCrossSellerIndex({ fingerprintDays: 1, publishedSearchHours: 24 });
+    const filler = Array.from({ length: 30 }, (_, i) => fp('f', `x${i}`, T0, 100 + i));
+    index.record(facts({ published: filler }));
+    const copy = fp('b', 'copy', T0 + 3 * D, 7);
+    index.record(facts({ published: [fp('z', 'other', T0 + 3 * D, 50), copy] }));
+    // Expiry drops the filler and renumbers what is left.
+    index.answer(request({ imageNearFraction: 0.2 }));
+    const lookups = index.answer(
+      request({ takedowns: [fp('a', 'orig', T0 + 3 * D - 1, 7)], imageNearFraction: 0.2 }),
+    );
+    expect(lookups.published.map(plain)).toEqual([plain(copy)]);
+    expect(
+      fingerprintsOf(
+        index,
+        [
+          ['f', 'x0'],
+          ['b', 'copy'],
+        ],
+        0.2,
+      ),
+    ).toEqual([plain(copy)]);
+  });
+
+  it('finds taken-down listings of others sharing bands or an image, within the window', () => {
+    const index = createInMemoryCrossSellerIndex();
+    const down = fp('a', 'orig', T0, 7);
+    index.record(facts({ takenDown: [down, fp('a', 'late', T0 + 2 * D, 7)] }));
+    const probe = { ...fp('b', 'copy', T0 + D, 7), imageHashes: [] };
+    const lookups = index.answer(request({ newListings: [probe] }));
+    expect(lookups.takenDown.map(plain)).toEqual([plain(down)]);
+  });
+});
+
+describe('in-memory cross-seller index: identifiers', () => {
+  it('answers holders in first-holding order with their latest kind, and sanctions', () => {
+    const index = createInMemoryCrossSellerIndex();
+    const id = (sellerId: string, hash: string, kind: 'email_hash' | 'device_hash') => ({
+      sellerId,
+      hash,
+      kind,
+      at: T0,
+    });
+    index.record({
+      identifiers: [
+        id('a', 'H1', 'email_hash'),
+        id('b', 'h1', 'email_hash'),
+        id('a', 'h2', 'device_hash'),
+      ],
+      sanctions: [
+        { sellerId: 'b', action: 'termination', at: T0 + 5 },
+        { sellerId: 'b', action: 'suspension', at: T0 + 2 },
+      ],
+      published: [],
+      takenDown: [],
+    });
+    index.record({
+      identifiers: [
+        id('c', 'h1', 'email_hash'),
+        id('a', 'h1', 'device_hash'),
+        id('d', 'h2', 'email_hash'),
+      ],
+      sanctions: [{ sellerId: 'b', action: 'termination', at: T0 + 1 }],
+      published: [],
+      takenDown: [],
+    });
+    const out = index.answer(request({ identifierHashes: ['h1'], sanctionedSellerIds: ['d'] }));
+    expect(out.identifiers).toEqual([
+      { hash: 'h1', sellerId: 'a', kind: 'device_hash' },
+      { hash: 'h1', sellerId: 'b', kind: 'email_hash' },
+      { hash: 'h1', sellerId: 'c', kind: 'email_hash' },
+      { hash: 'h2', sellerId: 'a', kind: 'device_hash' },
+      { hash: 'h2', sellerId: 'd', kind: 'email_hash' },
+    ]);
+    expect(out.sanctions).toEqual([
+      { sellerId: 'b', action: 'termination', at: T0 + 1 },
+      { sellerId: 'b', action: 'suspension', at: T0 + 2 },
+    ]);
+  });
+});
