@@ -3,8 +3,11 @@ import { BaseEnvSchema, loadConfig } from '../shared/config.ts';
 
 /** Environment of the ingestion service (`vigie run`, and the test child process). */
 export const PipelineEnvSchema = BaseEnvSchema.extend({
-  /** Most events handed to the engine and the store at once. Default 10,000. */
-  VIGIE_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /**
+   * Most events handed to the engine and the store at once: a priority notice waits for at most
+   * one such chunk of the main lane (docs/performance.md). Default 5,000.
+   */
+  VIGIE_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(5_000),
   /** Event ids remembered as done, the first dedup check. Default 50,000. */
   VIGIE_RECENT_IDS: z.coerce.number().int().min(0).max(50_000_000).default(50_000),
   /**

@@ -31,7 +31,7 @@ export interface PipelineOptions<Snapshot = unknown> {
   logger: Logger;
   onChanged?: OnChangedSellers<Snapshot>;
   metrics?: PipelineMetrics;
-  /** Most events handed to the engine and the store at once. Default 10,000. */
+  /** Most events handed to the engine and the store at once. Default 5,000. */
   batchSize?: number;
   /** Event ids remembered as done (dedup layer 2). Default 50,000 (~5 MB). */
   recentIdCapacity?: number;
@@ -66,7 +66,7 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
   const { store, features, deadLetters } = options;
   const log = options.logger.child({ component: 'pipeline' });
   const metrics = options.metrics ?? createPipelineMetrics();
-  const batchSize = options.batchSize ?? 10_000;
+  const batchSize = options.batchSize ?? 5_000;
   const now = options.now ?? (() => new Date());
   const recent = createRecentIds(options.recentIdCapacity ?? 50_000);
   const lock = createLaneLock();
