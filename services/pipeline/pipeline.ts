@@ -191,17 +191,10 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
       options.hooks?.afterEventsStored?.({ batch: storedChunks, stored: fresh.length });
     }
     if (changedSellers.length > 0) {
-      // The detectors score the snapshots in hand while they are written (they do not read them
-      // back); the ack waits for both. If the write fails, the chunk comes again and the same
-      // flags are decided again: same flag ids, suppressed as already emitted.
-      const snapshotsWritten = store.writeSnapshots(snapshots);
-      snapshotsWritten.catch(() => undefined);
-      try {
-        await options.onChanged?.(changedSellers, { priority, snapshots });
-      } finally {
-        await snapshotsWritten.catch(() => undefined);
-      }
-      await snapshotsWritten;
+      // Written before the hook runs: a hook may read the sellers' latest features back from the
+      // store (the default detector hook uses `snapshots` instead).
+      await store.writeSnapshots(snapshots);
+      await options.onChanged?.(changedSellers, { priority, snapshots });
     }
     // Only now is each event stored, applied and handed on: remember it as done.
     recent.addAll(rest.map((e) => e.event.event_id));
