@@ -56,16 +56,27 @@ function parseEvidence(text: string, sellerRow: number): SellerFeatureSet['evide
   return parsed.data as SellerFeatureSet['evidence'];
 }
 
-function toRecord(row: Record<string, unknown>, index: number): SellerFeatureRecord {
+/** A seller's record from a feature row: its values, `as_of` in epoch ms, its evidence JSON. */
+function featureRecord(
+  row: Record<string, unknown>,
+  asOf: number,
+  evidence: string,
+  index: number,
+): SellerFeatureRecord {
   const values = Object.fromEntries(FEATURE_NAMES.map((f) => [f, Number(row[f])])) as Record<
     FeatureName,
     number
   >;
   return {
     sellerId: String(row.seller_id),
-    asOf: parseDateTime64(String(row.as_of)),
-    features: { values, evidence: parseEvidence(String(row.evidence ?? ''), index) },
+    asOf,
+    features: { values, evidence: parseEvidence(evidence, index) },
   };
+}
+
+/** A row read back from the store (DateTime64 as text). */
+function toRecord(row: Record<string, unknown>, index: number): SellerFeatureRecord {
+  return featureRecord(row, parseDateTime64(String(row.as_of)), String(row.evidence ?? ''), index);
 }
 
 /**
@@ -74,15 +85,7 @@ function toRecord(row: Record<string, unknown>, index: number): SellerFeatureRec
  * trip.
  */
 export function recordFromSnapshot(row: SellerFeaturesRow, index = 0): SellerFeatureRecord {
-  const values = Object.fromEntries(FEATURE_NAMES.map((f) => [f, Number(row[f])])) as Record<
-    FeatureName,
-    number
-  >;
-  return {
-    sellerId: row.seller_id,
-    asOf: row.as_of,
-    features: { values, evidence: parseEvidence(row.evidence, index) },
-  };
+  return featureRecord(row, row.as_of, row.evidence, index);
 }
 
 const FEATURE_SELECT = ['seller_id', 'as_of', ...FEATURE_NAMES, 'evidence'].join(', ');
