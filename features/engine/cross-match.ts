@@ -1,5 +1,10 @@
 import type { BatchContext, EngineEnv } from './context.ts';
-import { compactOf, type CrossSellerLookups, type ListingFingerprint } from './cross-seller.ts';
+import {
+  compactOf,
+  MIN_SHARED_BANDS,
+  type CrossSellerLookups,
+  type ListingFingerprint,
+} from './cross-seller.ts';
 import { sketchFromSignature, sketchSimilarity } from './listing-text.ts';
 import { createImageMatcher, encodeImages } from './image-match.ts';
 import { addMatch } from './matching.ts';
@@ -38,13 +43,6 @@ function fromFingerprint(fp: ListingFingerprint): Candidate {
   };
   return candidate(fp.sellerId, fp.listingId, fp.at, content, false);
 }
-
-/**
- * Shared bands a cross-seller candidate needs before its similarity is computed. A re-list
- * (J ≥ 0.75) shares on average 32 · J⁴ ≈ 10 of 32 bands and fewer than 3 with probability
- * ≈ 0.001; an ordinary same-product neighbour (J ≈ 0.4) shares 3 with probability ≈ 0.05.
- */
-const MIN_SHARED_BANDS = 3;
 
 /**
  * Cross-seller re-listing, both ways: listings published in the batch against taken-down

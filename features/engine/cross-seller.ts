@@ -108,3 +108,11 @@ export function compactOf(fp: ListingFingerprint): CompactContent | undefined {
 export function emptyLookups(): CrossSellerLookups {
   return { identifiers: [], sanctions: [], takenDown: [], published: [], fingerprints: [] };
 }
+
+/**
+ * Shared bands a cross-seller candidate needs before its similarity is computed (the
+ * in-memory index answers only such candidates, or image reuse). A re-list
+ * (J ≥ 0.75) shares on average 32 · J⁴ ≈ 10 of 32 bands and fewer than 3 with probability
+ * ≈ 0.001; an ordinary same-product neighbour (J ≈ 0.4) shares 3 with probability ≈ 0.05.
+ */
+export const MIN_SHARED_BANDS = 3;

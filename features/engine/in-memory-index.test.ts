@@ -183,6 +183,25 @@ describe('in-memory cross-seller index: published fingerprints', () => {
     const lookups = index.answer(request({ newListings: [probe] }));
     expect(lookups.takenDown.map(plain)).toEqual([plain(down)]);
   });
+
+  it('answers only listings sharing at least 3 bands (of 4 rows) or an image', () => {
+    const index = createInMemoryCrossSellerIndex();
+    const at = T0 + D;
+    /** `down`'s signature in its first `bands` bands, different in every other slot. */
+    const sharing = (bands: number, id: string): ListingFingerprint => {
+      const base = fp('a', 'orig', T0, 7);
+      const signature = base.signature.map((v, i) => (i < bands * 4 ? v : (v + 1) & 0xff));
+      return { ...base, sellerId: 'b', listingId: id, at, signature, imageHashes: [] };
+    };
+    const down = fp('a', 'orig', T0, 7);
+    index.record(facts({ takenDown: [down] }));
+    const answered = (probe: ListingFingerprint) =>
+      index.answer(request({ newListings: [probe] })).takenDown.map((f) => f.listingId);
+    expect(answered(sharing(2, 'two'))).toEqual([]);
+    expect(answered(sharing(3, 'three'))).toEqual(['orig']);
+    // Two bands, but the same image: answered for the image.
+    expect(answered({ ...sharing(2, 'img'), imageHashes: down.imageHashes })).toEqual(['orig']);
+  });
 });
 
 describe('in-memory cross-seller index: identifiers', () => {

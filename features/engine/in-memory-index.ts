@@ -1,5 +1,5 @@
 import { VigieError } from '../../streams/errors.ts';
-import { compactOf, IDENTIFIER_KINDS, withCompact } from './cross-seller.ts';
+import { compactOf, IDENTIFIER_KINDS, MIN_SHARED_BANDS, withCompact } from './cross-seller.ts';
 import type {
   CrossSellerFacts,
   CrossSellerIndex,
@@ -85,16 +85,33 @@ const toFingerprint = (s: Stored): ListingFingerprint => {
  * A searchable population of fingerprints (by LSH band and image), rebuilt from the retained
  * entries when old ones expire: building is cheap, and rebuilding keeps removal out of the
  * bucket structures. Entries are numbered; band buckets are typed-array multimaps.
+ *
+ * A search answers only the entries the engine can match (`crossMatchListings`): those sharing
+ * at least `MIN_SHARED_BANDS` bands with the probe, or reusing one of its images. The shared
+ * bands are counted per entry here, in typed arrays, so that the many entries sharing a band or
+ * two by chance (listings of the same product) are neither collected nor handed on: with a
+ * million events of state they were most of the engine's time.
  */
 function createSearch(bands: number, nearFraction: number) {
   let entries: Stored[] = [];
   let byBand = Array.from({ length: bands }, () => new IntMultimap());
   let images = createImageMatcher<Stored>(nearFraction);
+  /** Per entry: the last search that reached it, and the bands it shared with that probe. */
+  let reached = new Int32Array(16);
+  let shared = new Uint8Array(16);
+  let probe = 0;
   const add = (s: Stored): void => {
     if (s.sketch.length > 0 && s.sketch.length % bands === 0) {
       const codes = bandCodes(s.sketch, bands);
       const e = entries.length;
       entries.push(s);
+      if (e === reached.length) {
+        const r = new Int32Array(e * 2);
+        r.set(reached);
+        reached = r;
+        shared = new Uint8Array(e * 2);
+      }
+      reached[e] = 0;
       for (let b = 0; b < bands; b += 1) (byBand[b] as IntMultimap).add(codes[b] as number, e);
     }
     images.add(s.images, s);
@@ -107,18 +124,29 @@ function createSearch(bands: number, nearFraction: number) {
       entries = [];
       byBand = Array.from({ length: bands }, () => new IntMultimap(capacity));
       images = createImageMatcher<Stored>(nearFraction, capacity);
+      reached = new Int32Array(Math.max(16, capacity));
+      shared = new Uint8Array(Math.max(16, capacity));
+      probe = 0;
       for (const s of all) add(s);
     },
-    search(probe: Stored, out: Set<Stored>): void {
-      if (probe.sketch.length > 0 && probe.sketch.length % bands === 0) {
-        const codes = bandCodes(probe.sketch, bands);
+    search(fp: Stored, out: Set<Stored>): void {
+      if (fp.sketch.length > 0 && fp.sketch.length % bands === 0) {
+        const codes = bandCodes(fp.sketch, bands);
+        probe += 1;
         for (let b = 0; b < bands; b += 1) {
           const band = byBand[b] as IntMultimap;
           const count = band.get(codes[b] as number);
-          for (let k = 0; k < count; k += 1) out.add(entries[band.found[k] as number] as Stored);
+          for (let k = 0; k < count; k += 1) {
+            const e = band.found[k] as number;
+            if (reached[e] !== probe) {
+              reached[e] = probe;
+              shared[e] = 1;
+            } else shared[e] = (shared[e] as number) + 1;
+            if (shared[e] === MIN_SHARED_BANDS) out.add(entries[e] as Stored);
+          }
         }
       }
-      images.candidates(probe.images, (s) => out.add(s));
+      images.candidates(fp.images, (s) => out.add(s));
     },
   };
 }
