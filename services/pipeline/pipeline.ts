@@ -16,12 +16,13 @@ import type {
   PipelineStore,
 } from './types.ts';
 
-/** What one chunk did. */
+/** What one chunk did, once its new events are stored. */
 interface ChunkResult {
-  accepted: number;
+  /** Events past the recent-id cache (stored now or before). */
+  rest: AcceptedEvent[];
+  /** Events this chunk wrote. */
+  fresh: AcceptedEvent[];
   recentHits: number;
-  storeHits: number;
-  changed: string[];
 }
 
 export interface PipelineOptions<Snapshot = unknown> {
@@ -85,26 +86,27 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
   const writing = new Set<string>();
 
   /**
-   * A chunk's CPU part, run under the lane lock: dedup, lookups, the engine, the snapshots. Its
-   * store writes and detector pass go on in `done`, outside the lock, so that the next chunk's CPU
-   * part overlaps them (`run` keeps at most one chunk's `done` in flight behind the next).
+   * A chunk's CPU part, run under the lane lock: dedup, lookups, the engine. Its events write goes
+   * on in `done`, outside the lock, so that the next chunk's CPU part overlaps it (`run` keeps at
+   * most one chunk's `done` in flight behind the next). Returns the sellers to snapshot: every
+   * seller with an event here and those the engine touched across; `run` snapshots them once.
    */
   async function startChunk(
     events: AcceptedEvent[],
     priority: boolean,
-  ): Promise<{ done: Promise<ChunkResult> }> {
+  ): Promise<{ changed: Set<string>; done: Promise<ChunkResult> }> {
     // Layer 2: ids this process stored and applied recently.
     const rest = events.filter((e) => !recent.has(e.event.event_id));
     const recentHits = events.length - rest.length;
     if (rest.length === 0) {
-      return { done: Promise.resolve({ accepted: 0, recentHits, storeHits: 0, changed: [] }) };
+      return { changed: new Set(), done: Promise.resolve({ rest, fresh: [], recentHits }) };
     }
 
     // Layer 3: the store. A stored event is not written again but still goes to the engine,
     // whose idempotence (layer 4) decides: it may have been stored by a crashed run of ours or by
     // another instance's priority lane, and not be in this process's state yet.
     // chDB and a server work off the event loop, so each store call is started before the CPU
-    // work that does not depend on it (the engine, snapshot building) and awaited after it.
+    // work that does not depend on it (the engine) and awaited after it.
     const storedLookup = store.storedEventIds(rest.map((e) => e.event));
     // Being written when the lookup starts: the lookup may not see them even if they land before
     // it answers, and they may have left `writing` by then.
@@ -125,7 +127,7 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
       for (const s of toRebuild) hydrated.add(s);
     }
 
-    // The engine may apply the chunk before it is stored: if a write below fails, the chunk is
+    // The engine may apply the chunk before it is stored: if a write below fails, the run is
     // neither snapshotted nor acknowledged, the source delivers it again, and the engine's
     // idempotence absorbs the second application.
     const applied = features.apply(rest);
@@ -158,53 +160,17 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
     // already-stored event (a crash came between its run's events and snapshot writes) gets the
     // snapshot it may lack.
     for (const e of rest) changed.add(e.event.seller_id);
-    const changedSellers = [...changed].sort();
-    // Built while the events are being written; written only once they are stored.
-    const snapshots = changedSellers.length > 0 ? features.snapshots(changedSellers, now()) : [];
-    const done = finishChunk({
-      rest,
-      fresh,
-      recentHits,
-      written,
-      changedSellers,
-      snapshots,
-      priority,
-    });
+    const done = (async (): Promise<ChunkResult> => {
+      if (written) {
+        await written;
+        storedChunks += 1;
+        options.hooks?.afterEventsStored?.({ batch: storedChunks, stored: fresh.length });
+        for (const e of fresh) metrics.accepted(e.event.type);
+      }
+      return { rest, fresh, recentHits };
+    })();
     done.catch(() => undefined);
-    return { done };
-  }
-
-  /** The rest of a chunk: its events stored, then its snapshots written and scored. */
-  async function finishChunk(chunk: {
-    rest: AcceptedEvent[];
-    fresh: AcceptedEvent[];
-    recentHits: number;
-    written: Promise<void> | undefined;
-    changedSellers: string[];
-    snapshots: Snapshot[];
-    priority: boolean;
-  }): Promise<ChunkResult> {
-    const { rest, fresh, recentHits, written, changedSellers, snapshots, priority } = chunk;
-    if (written) {
-      await written;
-      storedChunks += 1;
-      options.hooks?.afterEventsStored?.({ batch: storedChunks, stored: fresh.length });
-    }
-    if (changedSellers.length > 0) {
-      // Written before the hook runs: a hook may read the sellers' latest features back from the
-      // store (the default detector hook uses `snapshots` instead).
-      await store.writeSnapshots(snapshots);
-      await options.onChanged?.(changedSellers, { priority, snapshots });
-    }
-    // Only now is each event stored, applied and handed on: remember it as done.
-    recent.addAll(rest.map((e) => e.event.event_id));
-    for (const e of fresh) metrics.accepted(e.event.type);
-    return {
-      accepted: fresh.length,
-      recentHits,
-      storeHits: rest.length - fresh.length,
-      changed: changedSellers,
-    };
+    return { changed, done };
   }
 
   async function run(batch: RecordBatch): Promise<BatchResult> {
@@ -221,28 +187,46 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
         changedSellers: [],
       };
       const changed = new Set<string>();
-      let recentHits = 0;
-      let storeHits = 0;
-      const take = (r: ChunkResult) => {
-        result.accepted += r.accepted;
-        recentHits += r.recentHits;
-        storeHits += r.storeHits;
-        for (const s of r.changed) changed.add(s);
-      };
-      // A chunk's writes and detector pass overlap the next chunk's CPU part; at most one chunk
-      // is finishing behind the one being applied. Everything settles before the ack or error.
+      const done: ChunkResult[] = [];
+      // A chunk's events write overlaps the next chunk's CPU part; at most one chunk is
+      // finishing behind the one being applied. Everything settles before the ack or error.
       const finishing: Array<Promise<ChunkResult>> = [];
+      let snapshots: Snapshot[] = [];
       try {
         for (let i = 0; i < decoded.events.length; i += batchSize) {
           const chunk = decoded.events.slice(i, i + batchSize);
-          const { done } = await lock.run(priority, () => startChunk(chunk, priority));
-          finishing.push(done);
-          if (finishing.length > 1) take(await finishing.shift()!);
+          const started = await lock.run(priority, () => startChunk(chunk, priority));
+          for (const s of started.changed) changed.add(s);
+          finishing.push(started.done);
+          if (finishing.length > 1) done.push(await finishing.shift()!);
         }
-        while (finishing.length > 0) take(await finishing.shift()!);
+        // One snapshot per changed seller per run, not per chunk: a seller with events in
+        // several chunks is derived, written and scored once, from its state after all of them.
+        // Built while the last chunk's events are being written; written once they are stored.
+        if (changed.size > 0) {
+          const sellers = [...changed].sort();
+          snapshots = await lock.run(priority, async () => features.snapshots(sellers, now()));
+        }
+        while (finishing.length > 0) done.push(await finishing.shift()!);
       } catch (err) {
         await Promise.allSettled(finishing);
         throw err;
+      }
+      const changedSellers = [...changed].sort();
+      if (changedSellers.length > 0) {
+        // Written before the hook runs: a hook may read the sellers' latest features back from
+        // the store (the default detector hook uses `snapshots` instead).
+        await store.writeSnapshots(snapshots);
+        await options.onChanged?.(changedSellers, { priority, snapshots });
+      }
+      // Only now is each event stored, applied, snapshotted and handed on: remember it as done.
+      let recentHits = 0;
+      let storeHits = 0;
+      for (const r of done) {
+        recent.addAll(r.rest.map((e) => e.event.event_id));
+        result.accepted += r.fresh.length;
+        recentHits += r.recentHits;
+        storeHits += r.rest.length - r.fresh.length;
       }
       await batch.ack();
       for (const reject of decoded.rejects) metrics.deadLetter(reject.code);
@@ -251,7 +235,7 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
       metrics.duplicate('store', storeHits);
       metrics.batch(priority ? 'priority' : 'main', (performance.now() - started) / 1000, true);
       result.duplicates += recentHits + storeHits;
-      result.changedSellers = [...changed];
+      result.changedSellers = changedSellers;
       if (decoded.rejects.length > 0) {
         log.warn({ rejected: decoded.rejects.length }, 'records sent to the dead letters');
       }
