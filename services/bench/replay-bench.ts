@@ -4,7 +4,12 @@ import type { Logger } from 'pino';
 import { decodeRecord } from '../../streams/contract/index.ts';
 import { createFileDeadLetterSink } from '../../streams/dead-letter/index.ts';
 import { createNdjsonSource, ndjsonLines } from '../../streams/file/index.ts';
-import { createPipeline, defaultOpenBackend, defaultOpenFlagHook } from '../pipeline/index.ts';
+import {
+  createPipeline,
+  defaultOpenBackend,
+  defaultOpenFlagHook,
+  processInOrder,
+} from '../pipeline/index.ts';
 import type { BenchEnv } from './config.ts';
 import type { BenchDataset } from './dataset.ts';
 import { BENCH_TARGETS } from './options.ts';
@@ -74,22 +79,26 @@ export async function runReplayBench(
     // As `vigie replay` does with VIGIE_REBUILD=full (the default): no seller is looked up in
     // the store batch by batch afterwards.
     if (config.VIGIE_REBUILD === 'full') await pipeline.rebuild();
-    for await (const batch of createNdjsonSource({
-      input: createReadStream(dataset.file, { highWaterMark: 1 << 20 }),
-      file: dataset.file,
-    })) {
-      const r = await pipeline.process(batch);
-      totals.lines += batch.records.length;
-      totals.accepted += r.accepted;
-      totals.duplicates += r.duplicates;
-      totals.rejected += r.rejected;
-      for (const s of r.changedSellers) sellers.add(s);
-      if (performance.now() - lastLog > 10_000) {
-        lastLog = performance.now();
-        const rate = Math.round((totals.lines / (lastLog - started)) * 1000);
-        log(`replay: ${totals.lines}/${dataset.lines} lines, ${rate} lines/s`);
-      }
-    }
+    // As `vigie replay` does: two batches in flight.
+    await processInOrder(
+      createNdjsonSource({
+        input: createReadStream(dataset.file, { highWaterMark: 1 << 20 }),
+        file: dataset.file,
+      }),
+      (batch) => pipeline.process(batch),
+      (batch, r) => {
+        totals.lines += batch.records.length;
+        totals.accepted += r.accepted;
+        totals.duplicates += r.duplicates;
+        totals.rejected += r.rejected;
+        for (const s of r.changedSellers) sellers.add(s);
+        if (performance.now() - lastLog > 10_000) {
+          lastLog = performance.now();
+          const rate = Math.round((totals.lines / (lastLog - started)) * 1000);
+          log(`replay: ${totals.lines}/${dataset.lines} lines, ${rate} lines/s`);
+        }
+      },
+    );
   } finally {
     await pipeline.stop();
     await deadLetters.close();

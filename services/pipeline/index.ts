@@ -1,5 +1,6 @@
 export { createPipeline, type Pipeline, type PipelineOptions } from './pipeline.ts';
 export { decodeBatch, type DecodedBatch } from './decode-batch.ts';
+export { processInOrder } from './in-order.ts';
 export {
   rebuildAllFromStore,
   rebuildFromStore,

@@ -84,6 +84,13 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
    * chunk writing them is acknowledged only once they are, and is delivered again otherwise.
    */
   const writing = new Set<string>();
+  /**
+   * Per lane, settled once the latest batch's CPU part (its chunks applied, its snapshots built)
+   * is done. A batch's CPU part starts only after the previous batch's of its lane, so that two
+   * batches in flight (a source may hand the next one over before the previous is acknowledged)
+   * give the same snapshots, in the same order, as one at a time; only their writes overlap.
+   */
+  const cpuTail = { main: Promise.resolve(), priority: Promise.resolve() };
 
   /**
    * A chunk's CPU part, run under the lane lock: dedup, lookups, the engine. Its events write goes
@@ -176,6 +183,11 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
   async function run(batch: RecordBatch): Promise<BatchResult> {
     const priority = batch.priority ?? false;
     const started = performance.now();
+    // Taken before any await, so that batches keep the order in which they were handed over.
+    const lane = priority ? 'priority' : 'main';
+    const previous = cpuTail[lane];
+    let cpuDone!: () => void;
+    cpuTail[lane] = new Promise<void>((resolve) => (cpuDone = resolve));
     try {
       const decoded = decodeBatch(batch.records, now());
       // Dead letters are handed over before the ack, so a crash cannot lose one (it may repeat).
@@ -193,6 +205,7 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
       const finishing: Array<Promise<ChunkResult>> = [];
       let snapshots: Snapshot[] = [];
       try {
+        await previous;
         for (let i = 0; i < decoded.events.length; i += batchSize) {
           const chunk = decoded.events.slice(i, i + batchSize);
           const started = await lock.run(priority, () => startChunk(chunk, priority));
@@ -207,6 +220,7 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
           const sellers = [...changed].sort();
           snapshots = await lock.run(priority, async () => features.snapshots(sellers, now()));
         }
+        cpuDone();
         while (finishing.length > 0) done.push(await finishing.shift()!);
       } catch (err) {
         await Promise.allSettled(finishing);
@@ -241,6 +255,7 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
       }
       return result;
     } catch (err) {
+      cpuDone();
       metrics.batch(priority ? 'priority' : 'main', (performance.now() - started) / 1000, false);
       throw err;
     }

@@ -20,6 +20,7 @@ import {
   loadPipelineConfig,
   type OpenFlagHook,
   type OpenIngestionBackend,
+  processInOrder,
 } from '../../pipeline/index.ts';
 import { createLogger } from '../../shared/logger.ts';
 
@@ -30,6 +31,8 @@ export interface ReplayOptions {
   batchSize: number;
   /** Internal: read from this inherited file descriptor instead of `file` (see the relay). */
   inputFd?: number;
+  /** Internal: batches in flight (default 2; 1 processes one batch at a time). */
+  inFlight?: number;
 }
 
 /** What `vigie replay` prints on stdout when done: one JSON line. */
@@ -190,19 +193,21 @@ export async function runReplay(
   try {
     // Events already in the store (an earlier replay, a crashed run) are the starting state.
     if (config.VIGIE_REBUILD === 'full') await pipeline.rebuild();
-    for await (const batch of createNdjsonSource({
-      input,
-      file,
-      batchSize: options.batchSize,
-    })) {
-      const r = await pipeline.process(batch);
-      totals.accepted += r.accepted;
-      totals.duplicates += r.duplicates;
-      totals.rejected += r.rejected;
-      totals.lines += batch.records.length;
-      for (const s of r.changedSellers) sellers.add(s);
-      progress.update(bytesRead, totals);
-    }
+    // Two batches in flight: a batch's last writes and detector pass overlap the next one's
+    // decoding and engine work (services/pipeline/in-order.ts); results are the same.
+    await processInOrder(
+      createNdjsonSource({ input, file, batchSize: options.batchSize }),
+      (batch) => pipeline.process(batch),
+      (batch, r) => {
+        totals.accepted += r.accepted;
+        totals.duplicates += r.duplicates;
+        totals.rejected += r.rejected;
+        totals.lines += batch.records.length;
+        for (const s of r.changedSellers) sellers.add(s);
+        progress.update(bytesRead, totals);
+      },
+      options.inFlight ?? 2,
+    );
     await flags?.finish?.();
   } finally {
     progress.stop();
