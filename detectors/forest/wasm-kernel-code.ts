@@ -1,4 +1,4 @@
-import { EMPTY_BLOCK, memarg, op, simd, sleb, uleb } from './wasm-encode.ts';
+import { EMPTY_BLOCK, memarg, op, simd, sleb, uleb } from '../../features/wasm/encode.ts';
 
 /**
  * Bytes per slot of a tree: a split holds its f64 threshold, then its feature's column offset

@@ -4,7 +4,7 @@ import { fitForest } from './fit-forest.ts';
 import { toMatrix, type Matrix } from './matrix.ts';
 import { createRandom } from './random.ts';
 import { meanPathLengths } from './score.ts';
-import { sleb, uleb } from './wasm-encode.ts';
+import { sleb, uleb } from '../../features/wasm/encode.ts';
 import { createWasmKernel } from './wasm-kernel.ts';
 
 function seededMatrix(rows: number, cols: number, seed: number): Matrix {

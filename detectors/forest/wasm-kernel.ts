@@ -1,5 +1,5 @@
 import type { CompleteForest } from './complete.ts';
-import { encodeModule } from './wasm-encode.ts';
+import { encodeModule } from '../../features/wasm/encode.ts';
 import {
   finiteBody,
   NODE_BYTES,

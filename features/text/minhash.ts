@@ -1,4 +1,5 @@
 import { VigieError } from '../../streams/errors.ts';
+import { createMinHashKernel } from './minhash-kernel.ts';
 import { fmix32, murmur3 } from './murmur3.ts';
 import type { NormalisedText } from './normalise.ts';
 import { shingles } from './shingles.ts';
@@ -15,11 +16,18 @@ export interface MinHasherOptions {
   numHashes?: number;
   /** Seed of the shingle hash and of the per-slot salts; default DEFAULT_MINHASH_SEED. */
   seed?: number;
+  /**
+   * Compute the slot minima with the WebAssembly SIMD kernel (minhash-kernel.ts) when the runtime
+   * compiles it; default true. False keeps the JavaScript loop. Both give identical signatures.
+   */
+  wasm?: boolean;
 }
 
 export interface MinHasher {
   readonly numHashes: number;
   readonly seed: number;
+  /** Which loop computes the slot minima: the WebAssembly SIMD kernel or the JavaScript one. */
+  readonly backend: 'wasm' | 'js';
   /**
    * The MinHash signature of a normalised text (its word shingles, see `shingles`) or of a
    * ready-made shingle list. An empty text gives the empty signature (every slot 0xffffffff),
@@ -55,11 +63,20 @@ export function createMinHasher(options: MinHasherOptions = {}): MinHasher {
   for (let i = 0; i < numHashes; i += 1)
     salts[i] = fmix32((seed + Math.imul(i + 1, 0x9e3779b9)) >>> 0);
 
+  const kernel = options.wasm === false ? null : createMinHashKernel(salts);
+
   return {
     numHashes,
     seed,
+    backend: kernel === null ? 'js' : 'wasm',
     signature(text) {
       const items = Array.isArray(text) ? text : shingles(text.tokens);
+      // The shingles are hashed here, into the kernel's memory, and the kernel does the slots.
+      const input = kernel === null ? null : kernel.input(items.length);
+      if (kernel !== null && input !== null) {
+        for (let k = 0; k < items.length; k += 1) input[k] = murmur3(items[k] as string, seed);
+        return kernel.minima(items.length);
+      }
       const sig = new Uint32Array(numHashes).fill(EMPTY_SLOT);
       for (const item of items) {
         const x = murmur3(item, seed);

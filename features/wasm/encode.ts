@@ -1,11 +1,13 @@
 /**
  * The few pieces of the WebAssembly binary format (core 1.0 and fixed-width SIMD, both in Node
- * 16+) that the scoring kernel needs, so it is generated in memory for each forest's shape, with
- * no build tool and no binary in the repository.
+ * 16+) that the generated kernels need (the forest's scoring walk, the MinHash slot minima), so
+ * they are built in memory for the shape at hand, with no build tool and no binary in the
+ * repository. Shared by features/ and detectors/, hence here, outside both kernels' folders.
  */
 
-/** Opcodes used by the kernel, by their text-format names. */
+/** Opcodes used by the kernels, by their text-format names. */
 export const op = {
+  block: 0x02,
   loop: 0x03,
   brIf: 0x0d,
   end: 0x0b,
@@ -17,6 +19,7 @@ export const op = {
   f64Load: 0x2b,
   f64Store: 0x39,
   i32Const: 0x41,
+  i32Eqz: 0x45,
   i32LtU: 0x49,
   f64Gt: 0x64,
   i32Add: 0x6a,
@@ -34,10 +37,15 @@ export const simd = {
   v128Load64Splat: 0x0a,
   v128Store: 0x0b,
   v128Const: 0x0c,
+  i32x4Splat: 0x11,
   v128And: 0x4e,
   v128Or: 0x50,
+  v128Xor: 0x51,
   v128Bitselect: 0x52,
   f64x2Gt: 0x4a,
+  i32x4ShrU: 0xad,
+  i32x4Mul: 0xb5,
+  i32x4MinU: 0xb7,
   i64x2Bitmask: 0xc4,
   i64x2Add: 0xce,
 } as const;
