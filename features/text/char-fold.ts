@@ -27,10 +27,14 @@ export const COUNTED_FLAGS =
   Flag.separator |
   Flag.repeat;
 
-/** One code point of the input, folded: `out` may be empty (removed) or several characters. */
-export interface FoldedUnit {
-  out: string;
-  flags: number;
+/**
+ * The input's code points, folded: `out[u]` is what code point `u` became (empty when removed,
+ * or several characters), `flags[u]` why. Parallel arrays, not an object per code point: this
+ * runs on every listing text.
+ */
+export interface FoldedUnits {
+  out: string[];
+  flags: Uint16Array;
 }
 
 const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
@@ -121,12 +125,11 @@ function foldChar(ch: string, state: { flags: number }): string {
   return ch.toLowerCase();
 }
 
-function foldNonAscii(cp: string, previous: string | undefined): FoldedUnit {
+function foldNonAscii(cp: string, previousMark: boolean): { out: string; flags: number } {
   if (MARK.test(cp)) {
     // A stand-alone combining mark (text typed in NFD, or zalgo): removed; suspicious only when
     // unusual or stacked onto a letter that already carries one.
-    const stacked = previous !== undefined && MARK.test(previous);
-    const suspicious = !isCommonMark(cp.codePointAt(0) ?? 0) || stacked;
+    const suspicious = !isCommonMark(cp.codePointAt(0) ?? 0) || previousMark;
     return { out: '', flags: suspicious ? Flag.diacritic : 0 };
   }
   const decomposed = cp.normalize('NFD');
@@ -138,32 +141,101 @@ function foldNonAscii(cp: string, previous: string | undefined): FoldedUnit {
   return { out, flags: state.flags };
 }
 
+/** What one input code point folds to when that does not depend on its neighbours. */
+interface CodePointFold {
+  out: string;
+  flags: number;
+  ignorable: boolean;
+}
+
+function foldCodePoint(cp: string): CodePointFold {
+  const code = cp.charCodeAt(0);
+  if (code < 0x80) {
+    const upper = code >= 0x41 && code <= 0x5a;
+    return upper
+      ? { out: String.fromCharCode(code + 32), flags: Flag.upper, ignorable: false }
+      : { out: cp, flags: 0, ignorable: false };
+  }
+  // The micro sign (`10 µm`) is honest; NFKC would turn it into Greek mu, a look-alike of m.
+  if (code === 0xb5) return { out: 'u', flags: 0, ignorable: false };
+  if (IGNORABLE.test(cp)) return { out: '', flags: 0, ignorable: true };
+  const { out, flags } = foldNonAscii(cp, false);
+  return { out, flags, ignorable: false };
+}
+
+/**
+ * The folds of everyday code points that are not combining marks (a mark's fold depends on the
+ * code point before it), computed once at load (~1,000 code points, a few ms) by the very same
+ * functions: ASCII, Latin, IPA, Greek, Cyrillic, general punctuation (`’`, zero-width) and
+ * currency (`€`). Any other code point takes the slow path each time it is seen.
+ */
+const TABLE_RANGES: ReadonlyArray<readonly [number, number]> = [
+  [0x0000, 0x0250],
+  [0x0370, 0x0530],
+  [0x2000, 0x2070],
+  [0x20a0, 0x20c0],
+];
+const TABLE_END = 0x20c0;
+const TABLE_OUT: string[] = new Array<string>(TABLE_END).fill('');
+const TABLE_FLAGS = new Uint16Array(TABLE_END);
+/** 1: folded in the table; 2: and default-ignorable; 0: not in the table, folded per use. */
+const TABLE_KIND = new Uint8Array(TABLE_END);
+for (const [from, to] of TABLE_RANGES) {
+  for (let code = from; code < to; code += 1) {
+    const cp = String.fromCharCode(code);
+    if (MARK.test(cp)) continue;
+    const fold = foldCodePoint(cp);
+    TABLE_OUT[code] = fold.out;
+    TABLE_FLAGS[code] = fold.flags;
+    TABLE_KIND[code] = fold.ignorable ? 2 : 1;
+  }
+}
+
 /**
  * Folds each code point: canonical decomposition with diacritics stripped, TR39 confusables for
  * non-ASCII letters, NFKC compatibility mapping (per character, as NFKD, since diacritics are
  * stripped anyway), case folding, and removal of default-ignorable (zero-width) code points.
  */
-export function foldCodePoints(text: string): FoldedUnit[] {
-  const cps = Array.from(text);
-  const units: FoldedUnit[] = new Array<FoldedUnit>(cps.length);
-  for (let i = 0; i < cps.length; i += 1) {
-    const cp = cps[i] ?? '';
-    const code = cp.charCodeAt(0);
-    if (code < 0x80) {
-      const upper = code >= 0x41 && code <= 0x5a;
-      units[i] = upper
-        ? { out: String.fromCharCode(code + 32), flags: Flag.upper }
-        : { out: cp, flags: 0 };
-    } else if (code === 0xb5) {
-      // The micro sign (`10 µm`) is honest; NFKC would turn it into Greek mu, a look-alike of m.
-      units[i] = { out: 'u', flags: 0 };
-    } else if (IGNORABLE.test(cp)) {
-      units[i] = { out: '', flags: 0 };
-    } else {
-      units[i] = foldNonAscii(cp, cps[i - 1]);
+export function foldCodePoints(text: string): FoldedUnits {
+  const out: string[] = [];
+  const flags = new Uint16Array(text.length);
+  // Allocated on the first default-ignorable code point: most texts have none.
+  let ignorable: Uint8Array | undefined;
+  let previousMark = false;
+  let u = 0;
+  for (let i = 0; i < text.length; i += 1, u += 1) {
+    const code = text.charCodeAt(i);
+    if (code < TABLE_END) {
+      const kind = TABLE_KIND[code] as number;
+      if (kind !== 0) {
+        out.push(TABLE_OUT[code] as string);
+        flags[u] = TABLE_FLAGS[code] as number;
+        if (kind === 2) (ignorable ??= new Uint8Array(text.length))[u] = 1;
+        previousMark = false;
+        continue;
+      }
     }
+    // Slow path, as `Array.from(text)` splits: a surrogate pair is one code point.
+    let cp: string;
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      cp = low >= 0xdc00 && low <= 0xdfff ? text.slice(i, (i += 1) + 1) : (text[i] as string);
+    } else {
+      cp = text[i] as string;
+    }
+    const mark = MARK.test(cp);
+    if (IGNORABLE.test(cp)) {
+      out.push('');
+      (ignorable ??= new Uint8Array(text.length))[u] = 1;
+    } else {
+      const fold = foldNonAscii(cp, previousMark);
+      out.push(fold.out);
+      flags[u] = fold.flags;
+    }
+    previousMark = mark;
   }
-  flagHiddenIgnorables(cps, units);
+  const units = { out, flags: flags.subarray(0, u) };
+  if (ignorable !== undefined) flagHiddenIgnorables(ignorable, units);
   return units;
 }
 
@@ -171,20 +243,18 @@ export function foldCodePoints(text: string): FoldedUnit[] {
  * A zero-width character counts as obfuscation only inside a word (between two letters or
  * digits): after an emoji (`❤️`, ZWJ sequences) it is ordinary encoding.
  */
-function flagHiddenIgnorables(cps: string[], units: FoldedUnit[]): void {
-  for (let i = 0; i < cps.length; i += 1) {
-    const cp = cps[i] ?? '';
-    if (cp.charCodeAt(0) < 0x80 || !IGNORABLE.test(cp)) continue;
+function flagHiddenIgnorables(ignorable: Uint8Array, units: FoldedUnits): void {
+  const { out, flags } = units;
+  for (let i = 0; i < out.length; i += 1) {
+    if (ignorable[i] !== 1) continue;
     let before = i - 1;
-    while (before >= 0 && IGNORABLE.test(cps[before] ?? '')) before -= 1;
+    while (before >= 0 && ignorable[before] === 1) before -= 1;
     let after = i + 1;
-    while (after < cps.length && IGNORABLE.test(cps[after] ?? '')) after += 1;
-    const prev = units[before]?.out ?? '';
-    const next = units[after]?.out ?? '';
-    if (isWordChar(prev.slice(-1)) && isWordChar(next.slice(0, 1))) {
-      const unit = units[i];
-      if (unit !== undefined) unit.flags |= Flag.zeroWidth;
-    }
+    while (after < out.length && ignorable[after] === 1) after += 1;
+    const prev = out[before] ?? '';
+    const next = out[after] ?? '';
+    if (isWordChar(prev.slice(-1)) && isWordChar(next.slice(0, 1)))
+      flags[i] = (flags[i] as number) | Flag.zeroWidth;
   }
 }
 

@@ -1,5 +1,5 @@
 import { Flag, isWordChar } from './char-fold.ts';
-import type { FoldedUnit } from './char-fold.ts';
+import type { FoldedUnits } from './char-fold.ts';
 
 /**
  * The folded text as single characters, each remembering the input code point (unit) it came
@@ -7,69 +7,105 @@ import type { FoldedUnit } from './char-fold.ts';
  */
 export interface CharStream {
   chars: string[];
-  owners: number[];
+  owners: Int32Array;
 }
 
-export function toStream(units: FoldedUnit[]): CharStream {
+export function toStream(units: FoldedUnits): CharStream {
+  const { out } = units;
+  let simple = true;
+  for (let u = 0; u < out.length && simple; u += 1) simple = (out[u] as string).length === 1;
+  if (simple) {
+    // Every unit folded to one UTF-16 unit (the usual case, `é` → `e` included).
+    const owners = new Int32Array(out.length);
+    for (let u = 0; u < out.length; u += 1) owners[u] = u;
+    return { chars: out.slice(), owners };
+  }
   const chars: string[] = [];
   const owners: number[] = [];
-  for (let u = 0; u < units.length; u += 1) {
-    const out = units[u]?.out ?? '';
-    if (out.length === 1) {
-      chars.push(out);
+  for (let u = 0; u < out.length; u += 1) {
+    const folded = out[u] as string;
+    if (folded.length === 1) {
+      chars.push(folded);
       owners.push(u);
     } else {
-      for (const ch of out) {
+      for (const ch of folded) {
         chars.push(ch);
         owners.push(u);
       }
     }
   }
-  return { chars, owners };
+  return { chars, owners: Int32Array.from(owners) };
 }
 
 /** Characters that obfuscators put between letters (`p.o.u.p.é.e`, `d o l l`, `c-h-i-l-d`). */
-const SEPARATORS = new Set([' ', '.', '-', '_', '*', '·', '•', '|', '~', '+', '\t', '\u00a0']);
+function isSeparator(ch: string): boolean {
+  switch (ch) {
+    case ' ':
+    case '.':
+    case '-':
+    case '_':
+    case '*':
+    case '\u00b7':
+    case '\u2022':
+    case '|':
+    case '~':
+    case '+':
+    case '\t':
+    case '\u00a0':
+      return true;
+    default:
+      return false;
+  }
+}
 const MAX_GAP = 3;
+const NUMBER = /\p{N}/u;
 
 function isLetter(ch: string): boolean {
   const code = ch.charCodeAt(0);
   if (code < 0x80) return code >= 0x61 && code <= 0x7a;
-  return isWordChar(ch) && !/\p{N}/u.test(ch);
+  return isWordChar(ch) && !NUMBER.test(ch);
 }
 
-function flag(units: FoldedUnit[], owner: number | undefined, bit: number): void {
-  const unit = owner === undefined ? undefined : units[owner];
-  if (unit !== undefined) unit.flags |= bit;
-}
-
-interface Segment {
-  start: number;
-  end: number;
-  word: boolean;
-}
-
-function segments(chars: string[]): Segment[] {
-  const out: Segment[] = [];
-  let i = 0;
-  while (i < chars.length) {
-    const word = isWordChar(chars[i] ?? '');
-    let j = i + 1;
-    while (j < chars.length && isWordChar(chars[j] ?? '') === word) j += 1;
-    out.push({ start: i, end: j, word });
-    i = j;
+function flag(units: FoldedUnits, owner: number | undefined, bit: number): void {
+  if (owner !== undefined && owner < units.flags.length) {
+    units.flags[owner] = (units.flags[owner] as number) | bit;
   }
-  return out;
 }
 
-function isSeparatorGap(chars: string[], seg: Segment): boolean {
-  if (seg.end - seg.start > MAX_GAP) return false;
-  for (let i = seg.start; i < seg.end; i += 1) if (!SEPARATORS.has(chars[i] ?? '')) return false;
+/**
+ * Where the stream's runs of word and non-word characters start (they alternate), then its
+ * length; `wordFirst` tells the kind of the first run.
+ */
+interface Segments {
+  bounds: Int32Array;
+  count: number;
+  wordFirst: boolean;
+}
+
+function segments(chars: string[]): Segments {
+  const bounds = new Int32Array(chars.length + 1);
+  let count = 0;
+  const wordFirst = chars.length > 0 && isWordChar(chars[0] as string);
+  let word = wordFirst;
+  if (chars.length > 0) count = 1;
+  for (let i = 1; i < chars.length; i += 1) {
+    if (isWordChar(chars[i] as string) === word) continue;
+    word = !word;
+    bounds[count] = i;
+    count += 1;
+  }
+  bounds[count] = chars.length;
+  return { bounds, count, wordFirst };
+}
+
+function isSeparatorGap(chars: string[], start: number, end: number): boolean {
+  if (end - start > MAX_GAP) return false;
+  for (let i = start; i < end; i += 1) if (!isSeparator(chars[i] as string)) return false;
   return true;
 }
 
-function onlySpaces(chars: string[], seg: Segment): boolean {
-  for (let i = seg.start; i < seg.end; i += 1) if ((chars[i] ?? '').trim() !== '') return false;
+function onlySpaces(chars: string[], start: number, end: number): boolean {
+  for (let i = start; i < end; i += 1) if ((chars[i] as string).trim() !== '') return false;
   return true;
 }
 
@@ -78,50 +114,50 @@ function onlySpaces(chars: string[], seg: Segment): boolean {
  * characters (`3-4 ans`, `T.38`, sizes `S M L`), so a run needs 3 pieces when punctuation splits
  * it and 4 when only spaces do, and at least half of the pieces (and two) must be letters.
  */
-export function joinSeparatedLetters(stream: CharStream, units: FoldedUnit[]): CharStream {
+export function joinSeparatedLetters(stream: CharStream, units: FoldedUnits): CharStream {
   const { chars, owners } = stream;
-  const segs = segments(chars);
+  const { bounds, count, wordFirst } = segments(chars);
+  const flags = units.flags;
+  // Segment s is [bounds[s], bounds[s + 1]); word and non-word segments alternate.
+  const isWord = (s: number): boolean => ((s & 1) === 0) === wordFirst;
+  const single = (s: number): boolean => (bounds[s + 1] as number) - (bounds[s] as number) === 1;
   // Allocated on the first separator dropped: honest text has none.
   let drop: Uint8Array | undefined;
   let s = 0;
-  while (s < segs.length) {
-    const first = segs[s];
-    if (first === undefined || !first.word || first.end - first.start !== 1) {
+  while (s < count) {
+    if (!isWord(s) || !single(s)) {
       s += 1;
       continue;
     }
     let last = s;
     let spacesOnly = true;
     let gapText: string | undefined;
-    while (true) {
-      const gap = segs[last + 1];
-      const next = segs[last + 2];
-      if (gap === undefined || next === undefined || next.end - next.start !== 1) break;
-      if (!isSeparatorGap(chars, gap)) break;
+    while (last + 2 < count && single(last + 2)) {
+      const gapStart = bounds[last + 1] as number;
+      const gapEnd = bounds[last + 2] as number;
+      if (!isSeparatorGap(chars, gapStart, gapEnd)) break;
       // One obfuscation uses one separator throughout: `d-o-l-l  d o l l` is two runs.
-      const text = chars.slice(gap.start, gap.end).join('');
+      const text = chars.slice(gapStart, gapEnd).join('');
       if (gapText !== undefined && text !== gapText) break;
       gapText = text;
-      spacesOnly &&= onlySpaces(chars, gap);
+      spacesOnly &&= onlySpaces(chars, gapStart, gapEnd);
       last += 2;
     }
     const pieces = (last - s) / 2 + 1;
     let letters = 0;
     for (let p = s; p <= last; p += 2)
-      letters += isLetter(chars[segs[p]?.start ?? 0] ?? '') ? 1 : 0;
+      letters += isLetter(chars[bounds[p] as number] as string) ? 1 : 0;
     const enough = pieces >= (spacesOnly ? 4 : 3) && letters >= 2 && letters * 2 >= pieces;
     if (enough) {
       // `U.S.A`, `R.A.S`, `S.A.V`: short dotted capitals are acronyms, joined but not counted.
       let capitals = 0;
       for (let p = s; p <= last; p += 2) {
-        capitals += (units[owners[segs[p]?.start ?? 0] ?? 0]?.flags ?? 0) & Flag.upper ? 1 : 0;
+        capitals += (flags[owners[bounds[p] as number] as number] as number) & Flag.upper ? 1 : 0;
       }
       const acronym = gapText === '.' && pieces <= 4 && capitals === pieces;
       for (let g = s + 1; g < last; g += 2) {
-        const gap = segs[g];
-        if (gap === undefined) continue;
         drop ??= new Uint8Array(chars.length);
-        for (let i = gap.start; i < gap.end; i += 1) {
+        for (let i = bounds[g] as number; i < (bounds[g + 1] as number); i += 1) {
           drop[i] = 1;
           if (!acronym) flag(units, owners[i], Flag.separator);
         }
@@ -134,10 +170,10 @@ export function joinSeparatedLetters(stream: CharStream, units: FoldedUnit[]): C
   const keptOwners: number[] = [];
   for (let i = 0; i < chars.length; i += 1) {
     if (drop[i] === 1) continue;
-    keptChars.push(chars[i] ?? '');
-    keptOwners.push(owners[i] ?? 0);
+    keptChars.push(chars[i] as string);
+    keptOwners.push(owners[i] as number);
   }
-  return { chars: keptChars, owners: keptOwners };
+  return { chars: keptChars, owners: Int32Array.from(keptOwners) };
 }
 
 const LEET_SYMBOLS: Readonly<Record<string, string>> = {
@@ -159,7 +195,7 @@ function isLeetSymbol(ch: string): boolean {
  * Folds leet symbols (`p@upée`, `ch!ld`) standing between two word characters, one of them a
  * letter; a price (`15 €`) or an exclamation after a word keeps its symbol.
  */
-export function foldLeetSymbols(stream: CharStream, units: FoldedUnit[]): void {
+export function foldLeetSymbols(stream: CharStream, units: FoldedUnits): void {
   const { chars, owners } = stream;
   let i = 0;
   while (i < chars.length) {
@@ -185,14 +221,16 @@ export function foldLeetSymbols(stream: CharStream, units: FoldedUnit[]): void {
 export interface Word {
   /** The stream's characters and owners (shared, not copied): the word is `[start, end)`. */
   chars: string[];
-  owners: number[];
+  owners: Int32Array;
   start: number;
   end: number;
   /** Directly followed by an apostrophe and a letter (`l'enfant`), for French elision. */
   beforeApostrophe: boolean;
 }
 
-const APOSTROPHES = new Set(["'", '\u2019', '\u02bc', '`']);
+function isApostrophe(ch: string): boolean {
+  return ch === "'" || ch === '\u2019' || ch === '\u02bc' || ch === '`';
+}
 
 export function splitWords(stream: CharStream): Word[] {
   const { chars, owners } = stream;
@@ -206,7 +244,7 @@ export function splitWords(stream: CharStream): Word[] {
     let j = i + 1;
     while (j < chars.length && isWordChar(chars[j] ?? '')) j += 1;
     const beforeApostrophe =
-      APOSTROPHES.has(chars[j] ?? '') && isLetter(chars[j + 1] ?? '') && j + 1 < chars.length;
+      isApostrophe(chars[j] ?? '') && isLetter(chars[j + 1] ?? '') && j + 1 < chars.length;
     words.push({ chars, owners, start: i, end: j, beforeApostrophe });
     i = j;
   }

@@ -2,7 +2,8 @@
  * MurmurHash3 x86_32 (Austin Appleby's reference, public domain) over the UTF-8 bytes of a
  * string. Hand-written because the common npm ports hash UTF-16 code units truncated to bytes
  * (`charCodeAt(i) & 0xff`), which collides for non-Latin text; this one is checked against the
- * reference test vectors in murmur3.test.ts. Signatures are stored (band keys in ClickHouse),
+ * reference test vectors in minhash.test.ts and pinned on seeded corpora in
+ * normalise-golden.test.ts. Signatures are stored (band keys in ClickHouse),
  * so the bytes hashed must never change.
  */
 const C1 = 0xcc9e2d51;
@@ -31,11 +32,17 @@ export function fmix32(h: number): number {
   return h >>> 0;
 }
 
-function hashBytes(length: number, byteAt: (i: number) => number, seed: number): number {
+/** MurmurHash3 of an ASCII string: its char codes are its UTF-8 bytes. */
+function hashAscii(text: string, seed: number): number {
+  const length = text.length;
   let h = seed >>> 0;
   const blocks = length & ~3;
   for (let i = 0; i < blocks; i += 4) {
-    const k = byteAt(i) | (byteAt(i + 1) << 8) | (byteAt(i + 2) << 16) | (byteAt(i + 3) << 24);
+    const k =
+      text.charCodeAt(i) |
+      (text.charCodeAt(i + 1) << 8) |
+      (text.charCodeAt(i + 2) << 16) |
+      (text.charCodeAt(i + 3) << 24);
     h ^= mixK(k);
     h = (h << 13) | (h >>> 19);
     h = (Math.imul(h, 5) + 0xe6546b64) | 0;
@@ -43,13 +50,43 @@ function hashBytes(length: number, byteAt: (i: number) => number, seed: number):
   let k = 0;
   switch (length & 3) {
     case 3:
-      k ^= byteAt(blocks + 2) << 16;
+      k ^= text.charCodeAt(blocks + 2) << 16;
     // falls through
     case 2:
-      k ^= byteAt(blocks + 1) << 8;
+      k ^= text.charCodeAt(blocks + 1) << 8;
     // falls through
     case 1:
-      k ^= byteAt(blocks);
+      k ^= text.charCodeAt(blocks);
+      h ^= mixK(k);
+  }
+  h ^= length;
+  return fmix32(h);
+}
+
+function hashBytes(bytes: Uint8Array, seed: number): number {
+  const length = bytes.length;
+  let h = seed >>> 0;
+  const blocks = length & ~3;
+  for (let i = 0; i < blocks; i += 4) {
+    const k =
+      (bytes[i] as number) |
+      ((bytes[i + 1] as number) << 8) |
+      ((bytes[i + 2] as number) << 16) |
+      ((bytes[i + 3] as number) << 24);
+    h ^= mixK(k);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  let k = 0;
+  switch (length & 3) {
+    case 3:
+      k ^= (bytes[blocks + 2] as number) << 16;
+    // falls through
+    case 2:
+      k ^= (bytes[blocks + 1] as number) << 8;
+    // falls through
+    case 1:
+      k ^= bytes[blocks] as number;
       h ^= mixK(k);
   }
   h ^= length;
@@ -58,7 +95,7 @@ function hashBytes(length: number, byteAt: (i: number) => number, seed: number):
 
 /** MurmurHash3 x86_32 of the UTF-8 encoding of `text`, as an unsigned 32-bit integer. */
 export function murmur3(text: string, seed = 0): number {
-  if (isAscii(text)) return hashBytes(text.length, (i) => text.charCodeAt(i), seed);
-  const bytes = encoder.encode(text);
-  return hashBytes(bytes.length, (i) => bytes[i] ?? 0, seed);
+  // ASCII (almost every shingle) is its own UTF-8: hashed from the string, without encoding.
+  if (isAscii(text)) return hashAscii(text, seed);
+  return hashBytes(encoder.encode(text), seed);
 }

@@ -85,10 +85,12 @@ export function normaliseText(text: string): NormalisedText {
   let candidates = false;
   const FOREIGN = Flag.foreign;
   const CANDIDATE = Flag.confusableCandidate;
-  for (const unit of units) {
-    if (unit.flags & FOREIGN) foreign += 1;
-    if (unit.flags & CANDIDATE) candidates = true;
-    if (unit.out !== '') letters += 1;
+  const { out, flags } = units;
+  for (let u = 0; u < out.length; u += 1) {
+    const f = flags[u] as number;
+    if (f & FOREIGN) foreign += 1;
+    if (f & CANDIDATE) candidates = true;
+    if (out[u] !== '') letters += 1;
   }
   const foreignText = foreign * 2 > letters;
 
@@ -112,24 +114,24 @@ export function normaliseText(text: string): NormalisedText {
       const owner = word.owners[k] as number;
       if (owner === lastOwner) continue;
       lastOwner = owner;
-      if (((units[owner]?.flags ?? 0) & COUNTED_FLAGS) === 0) considered += 1;
+      if (((flags[owner] ?? 0) & COUNTED_FLAGS) === 0) considered += 1;
     }
   }
 
   const signals = emptySignals();
   let counted = 0;
-  for (let u = 0; u < units.length; u += 1) {
-    const flags = units[u]?.flags ?? 0;
-    if ((flags & COUNTED_FLAGS) === 0) continue;
+  for (let u = 0; u < out.length; u += 1) {
+    const f = flags[u] as number;
+    if ((f & COUNTED_FLAGS) === 0) continue;
     counted += 1;
     considered += 1;
-    if (flags & Flag.zeroWidth) signals.zeroWidth += 1;
-    if (flags & Flag.confusable) signals.confusable += 1;
-    if (flags & Flag.compat) signals.compat += 1;
-    if (flags & Flag.diacritic) signals.diacritic += 1;
-    if (flags & Flag.leet) signals.leet += 1;
-    if (flags & Flag.separator) signals.separator += 1;
-    if (flags & Flag.repeat) signals.repeat += 1;
+    if (f & Flag.zeroWidth) signals.zeroWidth += 1;
+    if (f & Flag.confusable) signals.confusable += 1;
+    if (f & Flag.compat) signals.compat += 1;
+    if (f & Flag.diacritic) signals.diacritic += 1;
+    if (f & Flag.leet) signals.leet += 1;
+    if (f & Flag.separator) signals.separator += 1;
+    if (f & Flag.repeat) signals.repeat += 1;
   }
   return {
     original: text,

@@ -116,21 +116,60 @@ export function isStopWord(word: string): boolean {
   return STOP_WORDS.has(word);
 }
 
-const LETTERS_ONLY = /^[a-z]+$/;
+function isLettersOnly(word: string): boolean {
+  for (let i = 0; i < word.length; i += 1) {
+    const code = word.charCodeAt(i);
+    if (code < 0x61 || code > 0x7a) return false;
+  }
+  return word.length > 0;
+}
 
 /** Plural folding: `poupees`→`poupee`, `bijoux`→`bijou`, `dolls`→`doll`; never on `ss` or codes. */
 function singular(word: string): string {
-  if (word.length < 4 || !LETTERS_ONLY.test(word)) return word;
-  if (word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1);
-  if (word.length >= 5 && /(?:au|eu|ou)x$/.test(word)) return word.slice(0, -1);
+  const n = word.length;
+  if (n < 4 || !isLettersOnly(word)) return word;
+  const last = word.charCodeAt(n - 1);
+  if (last === 0x73 /* s */) return word.charCodeAt(n - 2) === 0x73 ? word : word.slice(0, -1);
+  if (last === 0x78 /* x */ && n >= 5) {
+    // `-aux`, `-eux`, `-oux`.
+    const vowel = word.charCodeAt(n - 3);
+    const u = word.charCodeAt(n - 2);
+    if (u === 0x75 && (vowel === 0x61 || vowel === 0x65 || vowel === 0x6f))
+      return word.slice(0, -1);
+  }
   return word;
 }
 
+function isDigitCode(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
 function collapseDoubles(word: string): string {
+  // Most words have no doubled letter: returned as they are, without building a copy.
+  let first = -1;
+  for (let i = 0; i < word.length; i += 1) {
+    const code = word.charCodeAt(i);
+    // Compared by code point below: astral letters (two UTF-16 units) are rare.
+    if (code >= 0xd800 && code <= 0xdfff) return collapseDoublesByCodePoint(word);
+    if (first === -1 && i > 0 && code === word.charCodeAt(i - 1) && !isDigitCode(code)) first = i;
+  }
+  if (first === -1) return word;
+  let out = word.slice(0, first);
+  let previous = word.charCodeAt(first - 1);
+  for (let i = first; i < word.length; i += 1) {
+    const code = word.charCodeAt(i);
+    // Digits keep their repeats: `100` is not `10`.
+    if (code === previous && !isDigitCode(code)) continue;
+    out += word[i] as string;
+    previous = code;
+  }
+  return out;
+}
+
+function collapseDoublesByCodePoint(word: string): string {
   let out = '';
   let previous = '';
   for (const ch of word) {
-    // Digits keep their repeats: `100` is not `10`.
     if (ch === previous && !(ch >= '0' && ch <= '9')) continue;
     out += ch;
     previous = ch;

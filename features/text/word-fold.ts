@@ -1,5 +1,5 @@
 import { Flag } from './char-fold.ts';
-import type { FoldedUnit } from './char-fold.ts';
+import type { FoldedUnits } from './char-fold.ts';
 import { isLetter } from './char-stream.ts';
 import type { Word } from './char-stream.ts';
 
@@ -19,9 +19,10 @@ function isDigit(ch: string): boolean {
   return code >= 0x30 && code <= 0x39;
 }
 
-function flag(units: FoldedUnit[], owner: number | undefined, bit: number): void {
-  const unit = owner === undefined ? undefined : units[owner];
-  if (unit !== undefined) unit.flags |= bit;
+function flag(units: FoldedUnits, owner: number | undefined, bit: number): void {
+  if (owner !== undefined && owner < units.flags.length) {
+    units.flags[owner] = (units.flags[owner] as number) | bit;
+  }
 }
 
 /**
@@ -30,42 +31,52 @@ function flag(units: FoldedUnit[], owner: number | undefined, bit: number): void
  * when the same word already has such an inner run — model names and sizes (`ps5`, `iphone7`,
  * `36cm`, `4x4`, `s21`) keep their digits.
  */
-export function foldLeetDigits(word: Word, units: FoldedUnit[]): void {
-  let digits = false;
-  for (let k = word.start; k < word.end && !digits; k += 1) digits = isDigit(word.chars[k] ?? '');
-  if (!digits) return;
-  // A word with digits (rare): worked on in its own arrays, written back.
-  const chars = word.chars.slice(word.start, word.end);
-  const owners = word.owners.slice(word.start, word.end);
-  foldDigitRuns(chars, owners, units);
-  for (let k = 0; k < chars.length; k += 1) word.chars[word.start + k] = chars[k] as string;
+export function foldLeetDigits(word: Word, units: FoldedUnits): void {
+  const { chars, start, end } = word;
+  let first = start;
+  while (first < end && !isDigit(chars[first] as string)) first += 1;
+  if (first === end) return;
+  // An inner run needs a letter before it: none in a word that starts with its digits and has
+  // nothing else (`36`, `2024`), the common case.
+  if (first === start) {
+    let k = start + 1;
+    while (k < end && isDigit(chars[k] as string)) k += 1;
+    if (k === end) return;
+  }
+  foldDigitRuns(word, units);
 }
 
-function foldDigitRuns(chars: string[], owners: number[], units: FoldedUnit[]): void {
-  const runs: Array<{ start: number; end: number }> = [];
-  let i = 0;
-  while (i < chars.length) {
-    if (!isDigit(chars[i] ?? '')) {
+interface Run {
+  start: number;
+  end: number;
+}
+
+/** `foldLeetDigits` for a word with digits, in place in the stream (indices are the stream's). */
+function foldDigitRuns(word: Word, units: FoldedUnits): void {
+  const { chars, owners, start, end } = word;
+  const runs: Run[] = [];
+  let i = start;
+  while (i < end) {
+    if (!isDigit(chars[i] as string)) {
       i += 1;
       continue;
     }
     let j = i + 1;
-    while (j < chars.length && isDigit(chars[j] ?? '')) j += 1;
+    while (j < end && isDigit(chars[j] as string)) j += 1;
     runs.push({ start: i, end: j });
     i = j;
   }
-  if (runs.length === 0) return;
-  const leetable = (r: { start: number; end: number }): boolean => {
+  const leetable = (r: Run): boolean => {
     for (let k = r.start; k < r.end; k += 1)
-      if (LEET_DIGITS[chars[k] ?? ''] === undefined) return false;
+      if (LEET_DIGITS[chars[k] as string] === undefined) return false;
     return true;
   };
   const inner = runs.filter(
     (r) =>
-      r.start > 0 &&
-      r.end < chars.length &&
-      isLetter(chars[r.start - 1] ?? '') &&
-      isLetter(chars[r.end] ?? '') &&
+      r.start > start &&
+      r.end < end &&
+      isLetter(chars[r.start - 1] as string) &&
+      isLetter(chars[r.end] as string) &&
       leetable(r),
   );
   if (inner.length === 0) return;
@@ -73,12 +84,12 @@ function foldDigitRuns(chars: string[], owners: number[], units: FoldedUnit[]): 
     (r) =>
       r.end - r.start === 1 &&
       leetable(r) &&
-      ((r.start === 0 && isLetter(chars[r.end] ?? '')) ||
-        (r.end === chars.length && isLetter(chars[r.start - 1] ?? ''))),
+      ((r.start === start && isLetter(chars[r.end] ?? '')) ||
+        (r.end === end && isLetter(chars[r.start - 1] ?? ''))),
   );
   for (const r of [...inner, ...edges]) {
     for (let k = r.start; k < r.end; k += 1) {
-      chars[k] = LEET_DIGITS[chars[k] ?? ''] ?? '';
+      chars[k] = LEET_DIGITS[chars[k] as string] ?? '';
       flag(units, owners[k], Flag.leet);
     }
   }
@@ -89,7 +100,7 @@ function foldDigitRuns(chars: string[], owners: number[], units: FoldedUnit[]): 
  * or when the whole word reads as Latin (`сһіld`) in a text that is mostly Latin. Russian or
  * Greek text keeps its words and scores no obfuscation for them.
  */
-export function resolveConfusables(word: Word, units: FoldedUnit[], foreignText: boolean): void {
+export function resolveConfusables(word: Word, units: FoldedUnits, foreignText: boolean): void {
   let candidates = 0;
   let latinLetters = 0;
   let unfolded = 0;
@@ -98,7 +109,7 @@ export function resolveConfusables(word: Word, units: FoldedUnit[], foreignText:
     const owner = word.owners[k] ?? 0;
     if (owner === previousOwner) continue;
     previousOwner = owner;
-    const flags = units[owner]?.flags ?? 0;
+    const flags = units.flags[owner] ?? 0;
     if (flags & Flag.confusableCandidate) candidates += 1;
     else if (flags & Flag.foreign) unfolded += 1;
     else if (isLetter(word.chars[k] ?? '')) latinLetters += 1;
@@ -111,7 +122,7 @@ export function resolveConfusables(word: Word, units: FoldedUnit[], foreignText:
     const owner = word.owners[k] as number;
     if (owner === previousOwner) continue;
     previousOwner = owner;
-    if ((units[owner]?.flags ?? 0) & Flag.confusableCandidate) flag(units, owner, Flag.confusable);
+    if ((units.flags[owner] ?? 0) & Flag.confusableCandidate) flag(units, owner, Flag.confusable);
   }
 }
 
@@ -119,12 +130,13 @@ export function resolveConfusables(word: Word, units: FoldedUnit[], foreignText:
  * Runs of three or more of the same letter (`poupéééée`, `dolllll`) are cut to two; words
  * with a legitimate double letter are untouched. Returns the kept characters.
  */
-export function collapseRepeats(word: Word, units: FoldedUnit[]): string {
+export function collapseRepeats(word: Word, units: FoldedUnits): string {
+  const { chars, start, end } = word;
   let out = '';
   let run = 0;
   let previous = '';
-  for (let k = word.start; k < word.end; k += 1) {
-    const ch = word.chars[k] ?? '';
+  for (let k = start; k < end; k += 1) {
+    const ch = chars[k] as string;
     run = ch === previous ? run + 1 : 1;
     previous = ch;
     if (run >= 3 && isLetter(ch)) {
