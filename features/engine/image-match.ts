@@ -87,25 +87,24 @@ export function imageReuse(a: string, b: string, nearFraction: number): 0 | 1 | 
 
 /**
  * An append-only multimap from int32 keys to int32 values in typed arrays (no object, array or
- * map entry per value): chains of a hashed bucket table (two values a bucket on average), newest
- * first. `get` gives the values of
- * a key in insertion order, as a `Map<number, number[]>` would.
+ * map entry per value): chains of a hashed bucket table (at most one value a bucket on average),
+ * newest first. `get` gives the values of a key in insertion order, as a
+ * `Map<number, number[]>` would. A chain step reads one cell of `cells` (key, value and next
+ * link side by side): with millions of values, every step is a cache miss, and three parallel
+ * arrays made it three.
  */
 export class IntMultimap {
-  private keys: Int32Array<ArrayBuffer>;
-  private values: Int32Array<ArrayBuffer>;
-  private next: Int32Array<ArrayBuffer>;
+  /** Per value: key, value, index of the next (older) value of the bucket or -1. */
+  private cells: Int32Array<ArrayBuffer>;
   private heads: Int32Array<ArrayBuffer>;
   private count = 0;
 
   /** `capacity`: the values expected (it grows past them). */
   constructor(capacity = 16) {
     const n = Math.max(16, capacity);
-    this.keys = new Int32Array(n);
-    this.values = new Int32Array(n);
-    this.next = new Int32Array(n);
+    this.cells = new Int32Array(n * 3);
     let buckets = 8;
-    while (buckets * 2 < n) buckets *= 2;
+    while (buckets < n) buckets *= 2;
     this.heads = new Int32Array(buckets).fill(-1);
   }
 
@@ -120,30 +119,25 @@ export class IntMultimap {
   }
 
   add(key: number, value: number): void {
-    if (this.count === this.keys.length) {
-      const grow = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
-        const b = new Int32Array(Math.ceil(a.length * 1.5));
-        b.set(a);
-        return b;
-      };
-      this.keys = grow(this.keys);
-      this.values = grow(this.values);
-      this.next = grow(this.next);
+    if (this.count * 3 === this.cells.length) {
+      const cells = new Int32Array(Math.ceil(this.count * 1.5) * 3);
+      cells.set(this.cells);
+      this.cells = cells;
     }
-    if (this.count >= 2 * this.heads.length) {
+    const i = this.count;
+    this.cells[i * 3] = key;
+    this.cells[i * 3 + 1] = value;
+    this.count += 1;
+    if (this.count > this.heads.length) {
       // Relinking in insertion order keeps every chain newest first.
       this.heads = new Int32Array(this.heads.length * 2).fill(-1);
-      for (let i = 0; i < this.count; i += 1) this.link(i);
-    }
-    this.keys[this.count] = key;
-    this.values[this.count] = value;
-    this.link(this.count);
-    this.count += 1;
+      for (let k = 0; k < this.count; k += 1) this.link(k);
+    } else this.link(i);
   }
 
   private link(i: number): void {
-    const b = this.bucket(this.keys[i] as number);
-    this.next[i] = this.heads[b] as number;
+    const b = this.bucket(this.cells[i * 3] as number);
+    this.cells[i * 3 + 2] = this.heads[b] as number;
     this.heads[b] = i;
   }
 
@@ -152,15 +146,16 @@ export class IntMultimap {
 
   /** Puts the values of `key` in `found`, oldest first; returns how many. */
   get(key: number): number {
+    const cells = this.cells;
     let n = 0;
-    for (let i = this.heads[this.bucket(key)] as number; i >= 0; i = this.next[i] as number) {
-      if (this.keys[i] !== key) continue;
+    for (let i = this.heads[this.bucket(key)] as number; i >= 0; i = cells[i * 3 + 2] as number) {
+      if (cells[i * 3] !== key) continue;
       if (n === this.found.length) {
         const found = new Int32Array(n * 2);
         found.set(this.found);
         this.found = found;
       }
-      this.found[n] = this.values[i] as number;
+      this.found[n] = cells[i * 3 + 1] as number;
       n += 1;
     }
     const found = this.found;
