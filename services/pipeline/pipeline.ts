@@ -91,6 +91,12 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
    * give the same snapshots, in the same order, as one at a time; only their writes overlap.
    */
   const cpuTail = { main: Promise.resolve(), priority: Promise.resolve() };
+  /**
+   * Per lane, settled once the latest batch's snapshots are written and its `onChanged` returned
+   * (or it failed). A batch writes its snapshots and runs `onChanged` only after the previous
+   * batch of its lane did: a hook that reads the store sees what it would one batch at a time.
+   */
+  const hookTail = { main: Promise.resolve(), priority: Promise.resolve() };
 
   /**
    * A chunk's CPU part, run under the lane lock: dedup, lookups, the engine. Its events write goes
@@ -188,6 +194,9 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
     const previous = cpuTail[lane];
     let cpuDone!: () => void;
     cpuTail[lane] = new Promise<void>((resolve) => (cpuDone = resolve));
+    const previousHook = hookTail[lane];
+    let hookDone!: () => void;
+    hookTail[lane] = new Promise<void>((resolve) => (hookDone = resolve));
     try {
       const decoded = decodeBatch(batch.records, now());
       // Dead letters are handed over before the ack, so a crash cannot lose one (it may repeat).
@@ -227,12 +236,14 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
         throw err;
       }
       const changedSellers = [...changed].sort();
+      await previousHook;
       if (changedSellers.length > 0) {
         // Written before the hook runs: a hook may read the sellers' latest features back from
         // the store (the default detector hook uses `snapshots` instead).
         await store.writeSnapshots(snapshots);
         await options.onChanged?.(changedSellers, { priority, snapshots });
       }
+      hookDone();
       // Only now is each event stored, applied, snapshotted and handed on: remember it as done.
       let recentHits = 0;
       let storeHits = 0;
@@ -256,6 +267,8 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
       return result;
     } catch (err) {
       cpuDone();
+      // After the previous batch's hook, so that the next batch's cannot overtake it.
+      void previousHook.then(hookDone);
       metrics.batch(priority ? 'priority' : 'main', (performance.now() - started) / 1000, false);
       throw err;
     }
