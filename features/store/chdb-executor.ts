@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import { Session } from 'chdb';
 import type { Logger } from 'pino';
 import { VigieError } from '../../streams/errors.ts';
+import { CSV_INSERT_SETTINGS, csvKinds, CsvUnsupportedValue, encodeCsvRows } from './csv-rows.ts';
+import type { CsvColumnKind } from './csv-rows.ts';
 import type { ClickHouseExecutor } from './executor.ts';
 import { toStoreError } from './errors.ts';
 import { assertIdentifier, withSettings } from './sql.ts';
@@ -95,6 +97,49 @@ function releaseSession(dataDir: string): void {
   }
 }
 
+/**
+ * The JSONCompactEachRow payload of the raw passthrough insert: one Buffer, parsed by the
+ * engine's own parser. The rows are serialised by one JSON.stringify of the whole array, whose
+ * brackets are cut off: JSONCompactEachRow takes rows separated by commas (~40 % cheaper than a
+ * stringify per row and a join: ~1 µs per event row).
+ */
+export function encodeInsertRows(rows: readonly unknown[][]): Buffer {
+  const json = Buffer.from(JSON.stringify(rows), 'utf8');
+  return json.subarray(1, json.length - 1);
+}
+
+/** CSV column kinds per column-type list (the tables' lists are long-lived constants). */
+const csvKindsCache = new WeakMap<readonly string[], CsvColumnKind[] | null>();
+
+function csvKindsOf(types: readonly string[] | undefined): CsvColumnKind[] | undefined {
+  if (types === undefined) return undefined;
+  let kinds = csvKindsCache.get(types);
+  if (kinds === undefined) {
+    kinds = csvKinds(types) ?? null;
+    csvKindsCache.set(types, kinds);
+  }
+  return kinds ?? undefined;
+}
+
+/**
+ * The insert payload: CSV for tables with numeric array columns (their arrays parse ~2.5× faster
+ * from CSV), JSONCompactEachRow otherwise or when a value is one the CSV encoder does not write.
+ */
+export function encodeInsert(
+  rows: readonly unknown[][],
+  types?: readonly string[],
+): { format: 'CSV' | 'JSONCompactEachRow'; values: Buffer } {
+  const kinds = csvKindsOf(types);
+  if (kinds !== undefined && kinds.length === rows[0]?.length) {
+    try {
+      return { format: 'CSV', values: encodeCsvRows(rows, kinds) };
+    } catch (err) {
+      if (!(err instanceof CsvUnsupportedValue)) throw err;
+    }
+  }
+  return { format: 'JSONCompactEachRow', values: encodeInsertRows(rows) };
+}
+
 /** JSONEachRow text → objects; rows hold no raw newline (JSON escapes them). */
 function parseJsonEachRow<T>(text: string): T[] {
   const body = text.trim();
@@ -157,20 +202,17 @@ export async function createChdbExecutor(
           : await session.queryAsync(text, { format: 'JSONEachRow' });
         return parseJsonEachRow<T>(result.text());
       }),
-    insert: (table, columns, rows) =>
+    insert: (table, columns, rows, opts) =>
       run('insert', async () => {
         if (rows.length === 0) return;
         assertIdentifier(table, 'table');
-        // The raw passthrough insert: one Buffer, parsed by the engine's own parser. The rows
-        // are serialised by one JSON.stringify of the whole array, whose brackets are cut off:
-        // JSONCompactEachRow takes rows separated by commas (~40 % cheaper than a stringify per
-        // row and a join: ~1 µs per event row).
-        const json = Buffer.from(JSON.stringify(rows), 'utf8');
+        const payload = encodeInsert(rows, opts?.types);
         await session.insert({
           table: `${database}.${table}`,
           columns,
-          format: 'JSONCompactEachRow',
-          values: json.subarray(1, json.length - 1),
+          format: payload.format,
+          values: payload.values,
+          ...(payload.format === 'CSV' ? { settings: CSV_INSERT_SETTINGS } : {}),
         });
       }),
     ping: async () => {

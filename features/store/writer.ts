@@ -109,7 +109,7 @@ export function createStore(options: StoreOptions): Store {
   ): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await executor.insert(table.name, table.columns, batch);
+        await executor.insert(table.name, table.columns, batch, { types: table.types });
         return;
       } catch (err) {
         const mapped = toStoreError(err, 'insert', executor.kind);

@@ -65,6 +65,8 @@ export interface TableDefinition<Row> {
   readonly name: string;
   readonly spec: TableSpec;
   readonly columns: readonly string[];
+  /** The columns' ClickHouse types, in `columns` order (chDB picks its insert format by them). */
+  readonly types: readonly string[];
   readonly schema: z.ZodType<Row>;
   /** Validates rows and turns them into positional values in `columns` order. */
   toValues(rows: readonly unknown[]): unknown[][];
@@ -103,6 +105,7 @@ export function defineTable<Shape extends z.ZodRawShape>(
 ): TableDefinition<z.infer<z.ZodObject<Shape>>> {
   type Row = z.infer<z.ZodObject<Shape>>;
   const columns = spec.columns.map((c) => c.name);
+  const types = spec.columns.map((c) => c.type);
   const keys = Object.keys(shape);
   if (keys.length !== columns.length || keys.some((k, i) => k !== columns[i])) {
     throw new Error(
@@ -143,6 +146,7 @@ export function defineTable<Shape extends z.ZodRawShape>(
     name: spec.name,
     spec,
     columns,
+    types,
     schema,
     toValues,
     toValuesTrusted,
@@ -150,7 +154,9 @@ export function defineTable<Shape extends z.ZodRawShape>(
       const batchSize = options?.batchSize ?? 10_000;
       const values = toValues(rows);
       for (let start = 0; start < values.length; start += batchSize) {
-        await executor.insert(spec.name, columns, values.slice(start, start + batchSize));
+        await executor.insert(spec.name, columns, values.slice(start, start + batchSize), {
+          types,
+        });
       }
     },
   };

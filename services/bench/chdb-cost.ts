@@ -1,0 +1,355 @@
+/**
+ * What the embedded ClickHouse (chDB) costs per ingested event, statement kind by statement kind.
+ *
+ *   npx tsx services/bench/chdb-cost.ts [events] [--seed N] [--chunk N] [--run N] [--idle S]
+ *     [--ttl-days N]
+ *
+ * Simulates ~`events` events (services/simulator, 30 days, as services/bench/dataset.ts does),
+ * decodes them as the pipeline does, and feeds them to a fresh chDB store opened and migrated as
+ * the pipeline opens it, through the pipeline's own store adapter (services/pipeline/
+ * store-adapter.ts) and the real feature engine stage: per chunk of `--chunk` events (default
+ * 5,000) the `storedEventIds` lookup, then `writeEvents` (`previousVersions` lookup, inserts into
+ * identifier_links, listing_texts, events); per run of `--run` events (default 20,000, the file
+ * source's batch) one `writeSnapshots` of the sellers the run changed.
+ *
+ * Every statement goes through an instrumented executor that runs them one at a time and times
+ * each with process.cpuUsage (user + system of the whole process: chDB's threads included) and,
+ * per thread name, the threads' run time from /proc/self/task/<tid>/schedstat. chDB's background
+ * merges run on its `MergeMutate` threads while the statements run; they are reported apart, and
+ * again over `--idle` seconds (default 20) of idleness after the last insert. The JS side of an
+ * insert (the rows' serialisation into the payload) is timed apart by encoding the same rows once
+ * more, outside the statement's window. The engine's and row building's CPU is not counted.
+ *
+ * Prints JSON: per kind calls, rows, CPU seconds, µs per ingested event, wall seconds, CPU per
+ * thread name; totals; parts per table; and digests of every table's content (FINAL), equal
+ * before and after a change that must not change what is stored. The simulated events are
+ * older than the default 180-day text TTL, so merges blank their text within moments of each
+ * insert, and an edit builds on a blanked or an intact earlier version depending on timing: the
+ * digests then vary between runs. `--ttl-days 3650` keeps the text (as in production, where
+ * events are recent; 36500 days overflows DateTime and expires everything). Compare CPU figures
+ * as minima of several runs.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pino } from 'pino';
+import { encodeInsert } from '../../features/store/chdb-executor.ts';
+import { createExecutor, type ClickHouseExecutor } from '../../features/store/executor.ts';
+import { createStore } from '../../features/store/writer.ts';
+import type { RawRecord } from '../../streams/contract/index.ts';
+import { decodeBatch } from '../pipeline/decode-batch.ts';
+import { createEngineStage } from '../pipeline/engine-stage.ts';
+import { createPipelineStore } from '../pipeline/store-adapter.ts';
+import type { AcceptedEvent } from '../pipeline/types.ts';
+import { simulateMarketplace } from '../simulator/index.ts';
+import { DATASET_DAYS, sellersFor } from './dataset.ts';
+
+interface ChdbCostOptions {
+  events: number;
+  seed: number;
+  chunk: number;
+  run: number;
+  idleS: number;
+  ttlDays: number;
+}
+
+function parseArgs(argv: readonly string[]): ChdbCostOptions {
+  const options: ChdbCostOptions = {
+    events: 300_000,
+    seed: 42,
+    chunk: 5_000,
+    run: 20_000,
+    idleS: 20,
+    ttlDays: 180,
+  };
+  const flags: Record<string, keyof ChdbCostOptions> = {
+    '--seed': 'seed',
+    '--chunk': 'chunk',
+    '--run': 'run',
+    '--idle': 'idleS',
+    '--ttl-days': 'ttlDays',
+  };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] as string;
+    const flag = flags[arg];
+    if (flag !== undefined) options[flag] = Number(argv[(i += 1)]);
+    else if (/^\d+$/.test(arg)) options.events = Number(arg);
+    else {
+      throw new Error(
+        `unknown argument ${arg}; usage: chdb-cost [events] [--seed N] [--chunk N] [--run N] [--idle S] [--ttl-days N]`,
+      );
+    }
+  }
+  for (const [name, value] of Object.entries(options)) {
+    if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be an integer ≥ 0`);
+  }
+  return options;
+}
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Run time so far of each live thread (ms, from schedstat), by thread id, with its name. */
+function threadTimes(): Map<string, { name: string; ms: number }> {
+  const out = new Map<string, { name: string; ms: number }>();
+  const main = String(process.pid);
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      // libuv's workers, where chDB runs a statement's own thread, are also named `node`.
+      const name =
+        tid === main ? 'main' : readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+      const ns = Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      out.set(tid, { name, ms: ns / 1e6 });
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return out;
+}
+
+/** CPU ms per thread name between two readings (threads that ended in between are lost). */
+function threadDelta(
+  before: Map<string, { name: string; ms: number }>,
+  after: Map<string, { name: string; ms: number }>,
+  into: Record<string, number>,
+): void {
+  for (const [tid, t] of after) {
+    const d = t.ms - (before.get(tid)?.ms ?? 0);
+    if (d > 0) into[t.name] = (into[t.name] ?? 0) + d;
+  }
+}
+
+interface Cost {
+  calls: number;
+  rows: number;
+  cpuMs: number;
+  wallMs: number;
+  threads: Record<string, number>;
+}
+
+const newCost = (): Cost => ({ calls: 0, rows: 0, cpuMs: 0, wallMs: 0, threads: {} });
+
+function kindOf(sql: string): string {
+  if (/DISTINCT event_id FROM events/.test(sql)) return 'query storedEventIds (events)';
+  if (/FROM listing_texts FINAL/.test(sql)) return 'query previousVersions (listing_texts FINAL)';
+  return 'query other';
+}
+
+/**
+ * The executor as the store sees it, statements one at a time (concurrent calls wait), each
+ * timed into `costs` by kind. `serialise` collects the JS encoding of insert payloads.
+ */
+function instrument(
+  inner: ClickHouseExecutor,
+  costs: Map<string, Cost>,
+  serialise: Cost,
+): ClickHouseExecutor {
+  let chain: Promise<unknown> = Promise.resolve();
+  async function timed<T>(kind: string, rows: number, fn: () => Promise<T>): Promise<T> {
+    const run = chain.then(async () => {
+      const threads0 = threadTimes();
+      const c0 = cpuMs();
+      const w0 = performance.now();
+      try {
+        return await fn();
+      } finally {
+        const w1 = performance.now();
+        const c1 = cpuMs();
+        const cost = costs.get(kind) ?? newCost();
+        costs.set(kind, cost);
+        cost.calls += 1;
+        cost.rows += rows;
+        cost.cpuMs += c1 - c0;
+        cost.wallMs += w1 - w0;
+        threadDelta(threads0, threadTimes(), cost.threads);
+      }
+    });
+    chain = run.catch(() => undefined);
+    return run;
+  }
+  return {
+    kind: inner.kind,
+    database: inner.database,
+    command: (sql, opts) => timed('command', 0, () => inner.command(sql, opts)),
+    query: <T>(
+      sql: string,
+      opts?: { params?: Record<string, unknown>; settings?: Record<string, string | number> },
+    ) => timed(kindOf(sql), 0, () => inner.query<T>(sql, opts)),
+    async insert(table, columns, rows, opts) {
+      // The payload encoding once more, outside the statement's window: the JS share of it.
+      const c0 = cpuMs();
+      encodeInsert(rows, opts?.types);
+      serialise.cpuMs += cpuMs() - c0;
+      serialise.calls += 1;
+      serialise.rows += rows.length;
+      return timed(`insert ${table}`, rows.length, () => inner.insert(table, columns, rows, opts));
+    },
+    ping: () => inner.ping(),
+    close: () => inner.close(),
+  };
+}
+
+const round = (x: number, digits = 2) => +x.toFixed(digits);
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const sellers = sellersFor(options.events);
+  const simulation = simulateMarketplace({ sellers, days: DATASET_DAYS, seed: options.seed });
+  const lines: Buffer[] = [];
+  for (const line of simulation.events) lines.push(Buffer.from(line));
+  const receivedAt = Date.UTC(2025, 0, 1);
+  const computedAt = new Date(receivedAt);
+  const logger = pino({ level: 'silent' });
+
+  const dir = await mkdtemp(join(tmpdir(), 'vigie-chdb-cost-'));
+  const raw = await createExecutor({ dataDir: dir, database: 'vigie' });
+  const costs = new Map<string, Cost>();
+  const serialise = newCost();
+  const executor = instrument(raw, costs, serialise);
+  try {
+    const store = createStore({ executor, textTtlDays: options.ttlDays });
+    await store.migrate();
+    costs.clear();
+    // Wired as services/pipeline/default-backend.ts does (the engine in memory mode).
+    const features = createEngineStage({ store, logger });
+    const adapter = createPipelineStore({ store, logger, minhash: features.minhash });
+
+    const ingest0 = { cpu: cpuMs(), wall: performance.now(), threads: threadTimes() };
+    let events = 0;
+    let runChanged = new Set<string>();
+    let outside = 0;
+    for (let start = 0; start < lines.length; start += options.chunk) {
+      const records: RawRecord[] = lines.slice(start, start + options.chunk).map((bytes, i) => ({
+        bytes,
+        origin: { kind: 'file', file: 'sim.ndjson', line: start + i + 1 },
+        receivedAt,
+      }));
+      const o0 = cpuMs();
+      const batch: AcceptedEvent[] = decodeBatch(records, computedAt).events;
+      outside += cpuMs() - o0;
+      const stored = await adapter.storedEventIds(batch.map((e) => e.event));
+      const fresh = batch.filter((e) => !stored.has(e.event.event_id));
+      const o1 = cpuMs();
+      for (const id of await features.apply(fresh)) runChanged.add(id);
+      outside += cpuMs() - o1;
+      await adapter.writeEvents(fresh);
+      events += fresh.length;
+      const end = start + options.chunk >= lines.length;
+      if (end || (start + options.chunk) % options.run === 0) {
+        const o2 = cpuMs();
+        const snapshots = features.snapshots([...runChanged].sort(), computedAt);
+        outside += cpuMs() - o2;
+        await adapter.writeSnapshots(snapshots);
+        runChanged = new Set();
+      }
+    }
+    const ingest1 = { cpu: cpuMs(), wall: performance.now(), threads: threadTimes() };
+    const ingestThreads: Record<string, number> = {};
+    threadDelta(ingest0.threads, ingest1.threads, ingestThreads);
+
+    await new Promise((r) => setTimeout(r, options.idleS * 1000));
+    const idle1 = { cpu: cpuMs(), threads: threadTimes() };
+    const idleThreads: Record<string, number> = {};
+    threadDelta(ingest1.threads, idle1.threads, idleThreads);
+
+    const mergesNow = await raw.query<{ n: string }>('SELECT count() AS n FROM system.merges');
+    const mergeEvents = await raw.query<{ event: string; value: string }>(
+      `SELECT event, value FROM system.events
+       WHERE event IN ('Merge', 'MergedRows', 'MergeTotalMilliseconds', 'MergedIntoCompactParts',
+                       'MergedIntoWideParts', 'InsertedRows', 'InsertQuery', 'SelectQuery')`,
+    );
+    const parts = await raw.query<{ table: string; parts: string; rows: string; bytes: string }>(
+      `SELECT table, count() AS parts, sum(rows) AS rows, sum(bytes_on_disk) AS bytes
+       FROM system.parts WHERE database = 'vigie' AND active GROUP BY table ORDER BY table`,
+    );
+    const digests: Record<string, string> = {};
+    for (const table of ['events', 'listing_texts', 'identifier_links', 'seller_features']) {
+      const rows = await raw.query<Record<string, unknown>>(
+        `SELECT * FROM ${table} FINAL ORDER BY ALL`,
+      );
+      const hash = createHash('sha256');
+      for (const row of rows) hash.update(JSON.stringify(row)).update('\n');
+      digests[table] = `${rows.length}:${hash.digest('hex').slice(0, 16)}`;
+    }
+
+    // Rows whose text a merge has already blanked (text TTL): their number, and so the digests,
+    // depend on when merges ran, for events older than --ttl-days.
+    const blanked = await raw.query<{ events: string; listing_texts: string }>(
+      `SELECT (SELECT count() FROM events FINAL WHERE raw = '') AS events,
+              (SELECT count() FROM listing_texts FINAL WHERE title = '' AND description = '')
+                AS listing_texts`,
+    );
+
+    const perEvent = (ms: number) => round((ms * 1000) / events, 1);
+    const threadsS = (t: Record<string, number>) =>
+      Object.fromEntries(
+        Object.entries(t)
+          .filter(([, ms]) => ms >= 5)
+          .sort((a, b) => b[1] - a[1])
+          .map(([name, ms]) => [name, round(ms / 1000)]),
+      );
+    const kinds = [...costs.entries()].sort((a, b) => b[1].cpuMs - a[1].cpuMs);
+    const statementsCpu = kinds.reduce((s, [, c]) => s + c.cpuMs, 0);
+    const report = {
+      events,
+      chunk: options.chunk,
+      run: options.run,
+      seed: options.seed,
+      node: process.version,
+      statements: Object.fromEntries(
+        kinds.map(([kind, c]) => [
+          kind,
+          {
+            calls: c.calls,
+            rows: c.rows,
+            cpu_s: round(c.cpuMs / 1000),
+            us_per_event: perEvent(c.cpuMs),
+            wall_s: round(c.wallMs / 1000),
+            threads_s: threadsS(c.threads),
+          },
+        ]),
+      ),
+      statements_cpu_s: round(statementsCpu / 1000),
+      statements_us_per_event: perEvent(statementsCpu),
+      insert_js_serialisation: {
+        cpu_s: round(serialise.cpuMs / 1000),
+        us_per_event: perEvent(serialise.cpuMs),
+      },
+      ingest: {
+        wall_s: round((ingest1.wall - ingest0.wall) / 1000),
+        cpu_s: round((ingest1.cpu - ingest0.cpu) / 1000),
+        engine_decode_snapshots_cpu_s: round(outside / 1000),
+        threads_s: threadsS(ingestThreads),
+      },
+      idle: {
+        seconds: options.idleS,
+        cpu_s: round((idle1.cpu - ingest1.cpu) / 1000),
+        threads_s: threadsS(idleThreads),
+        merges_running_after: Number(mergesNow[0]?.n ?? 0),
+      },
+      engine_events: Object.fromEntries(mergeEvents.map((e) => [e.event, Number(e.value)])),
+      parts: Object.fromEntries(
+        parts.map((p) => [
+          p.table,
+          { parts: Number(p.parts), rows: Number(p.rows), mb: round(Number(p.bytes) / 1e6, 1) },
+        ]),
+      ),
+      digests,
+      text_blanked_rows: {
+        events: Number(blanked[0]?.events ?? 0),
+        listing_texts: Number(blanked[0]?.listing_texts ?? 0),
+      },
+    };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } finally {
+    await raw.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,93 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createExecutor, type ClickHouseExecutor } from '../../features/store/executor.ts';
+
+/**
+ * The engine's side: CSV rows read back exactly as the same rows sent as JSONCompactEachRow
+ * (the executor's other path), for the awkward strings, numbers and NULLs.
+ */
+describe('CSV and JSON inserts on chDB', () => {
+  let dir: string | undefined;
+  let executor: ClickHouseExecutor | undefined;
+  afterAll(async () => {
+    await executor?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('store the same values', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'vigie-csv-'));
+    executor = await createExecutor({ dataDir: dir, database: 'csv_rows' });
+    const types = [
+      'UInt32',
+      'String',
+      'LowCardinality(String)',
+      "DateTime64(3, 'UTC')",
+      "Nullable(DateTime64(3, 'UTC'))",
+      'Array(UInt32)',
+      'Array(String)',
+      'Float64',
+      'Nullable(Float64)',
+      'Int32',
+      'UInt64',
+      'Nullable(Bool)',
+      'Array(LowCardinality(String))',
+      'Array(UInt8)',
+    ];
+    const columns = types.map((_, i) => `c${i}`);
+    const ddl = columns.map((c, i) => `${c} ${types[i]}`).join(', ');
+    for (const table of ['via_json', 'via_csv']) {
+      await executor.command(`CREATE TABLE ${table} (${ddl}) ENGINE = MergeTree ORDER BY c0`);
+    }
+    const awkward = [
+      '',
+      'plain',
+      'q"uote',
+      '"',
+      "s'ingle",
+      'back\\slash',
+      '\\N',
+      'NULL',
+      'new\nline',
+      'cr\r\nlf',
+      'tab\there',
+      ' padded ',
+      ',comma,',
+      'é ü 中文 😀',
+      "['a']",
+      '\\',
+      "\\'",
+      '\u0000nul',
+    ];
+    let seed = 7;
+    const next = () => (seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0);
+    const rows: unknown[][] = [];
+    for (let k = 0; k < 200; k++) {
+      const s = (j: number) => awkward[(k + j) % awkward.length]!;
+      rows.push([
+        k,
+        s(0),
+        s(1),
+        '2026-01-02 03:04:05.678',
+        k % 3 === 0 ? null : '2025-12-31 23:59:59.999',
+        Array.from({ length: k % 5 === 0 ? 0 : 128 }, (_, i) => (i === 0 ? 4294967295 : next())),
+        [s(2), s(3), s(4)].slice(0, k % 4),
+        k % 7 === 0 ? 1e21 : 0.1 * k + 1e-9,
+        k % 2 === 0 ? null : -1.25e-6 * k,
+        k % 2 === 0 ? -1 : 2_147_483_647,
+        k * 1_000_003,
+        k % 3 === 0 ? null : k % 3 === 1,
+        k % 2 === 0 ? ['title', 'price'] : [],
+        [0, 1, 255],
+      ]);
+    }
+    await executor.insert('via_json', columns, rows);
+    await executor.insert('via_csv', columns, rows, { types });
+    const viaJson = await executor.query('SELECT * FROM via_json ORDER BY c0');
+    const viaCsv = await executor.query('SELECT * FROM via_csv ORDER BY c0');
+    expect(viaJson).toHaveLength(rows.length);
+    expect(viaCsv).toEqual(viaJson);
+    expect(viaCsv.map((r) => [r.c1, r.c2])).toEqual(rows.map((r) => [r[1], r[2]]));
+  });
+});
