@@ -151,6 +151,7 @@ export function createLocalService(options: LocalServiceOptions): LocalService {
             : createLogDeadLetterSink(logger),
           logger,
           onChanged: (ids, { snapshots }) => onChanged(ids, snapshots.map(recordFromSnapshot)),
+          onChangedReadsStore: false,
           batchSize: options.pipeline.VIGIE_BATCH_SIZE,
           recentIdCapacity: options.pipeline.VIGIE_RECENT_IDS,
         });

@@ -91,6 +91,7 @@ export async function openBenchIngestion(options: OpenIngestionOptions): Promise
       deadLetters: createKafkaDeadLetterSink({ producer, topic: topics.deadLetter }),
       logger,
       onChanged: (ids, { snapshots }) => detector.onChanged(ids, snapshots.map(recordFromSnapshot)),
+      onChangedReadsStore: false,
       batchSize: config.VIGIE_BATCH_SIZE,
       recentIdCapacity: config.VIGIE_RECENT_IDS,
     });

@@ -69,6 +69,7 @@ export async function runReplayBench(
     deadLetters,
     logger,
     onChanged: flags?.onChanged,
+    onChangedReadsStore: flags?.readsStore ?? true,
     batchSize: config.VIGIE_BATCH_SIZE,
     recentIdCapacity: config.VIGIE_RECENT_IDS,
   });

@@ -189,6 +189,7 @@ export async function runMarketplace(options: MarketplaceRunOptions): Promise<Ma
     onChanged: async (ids, { snapshots }) => {
       await loop.onChanged(ids, snapshots.map(recordFromSnapshot));
     },
+    onChangedReadsStore: false,
   });
 
   const totals = { lines: 0, accepted: 0, duplicates: 0, rejected: 0 };

@@ -31,6 +31,11 @@ export type OpenIngestionBackend = (options: OpenBackendOptions) => Promise<Inge
  */
 export interface FlagHook {
   onChanged: OnChangedSellers<SellerFeaturesRow>;
+  /**
+   * False when `onChanged` works from the snapshots it is handed and never reads them back from
+   * the store: the pipeline then writes them while the hook runs. @default true
+   */
+  readsStore?: boolean;
   /** Flags emitted so far. */
   emitted(): number;
   /**

@@ -77,6 +77,8 @@ export const defaultOpenFlagHook: OpenFlagHook = async ({
         sellerIds,
         snapshots.map((row, i) => recordFromSnapshot(row, i)),
       ),
+    // Scores the snapshots it is handed (recordFromSnapshot): no read of seller_features.
+    readsStore: false,
     emitted: () => service.emitted(),
     async finish() {
       await service.loop.train({ rescore: true });

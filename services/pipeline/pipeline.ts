@@ -31,6 +31,13 @@ export interface PipelineOptions<Snapshot = unknown> {
   deadLetters: DeadLetterSink;
   logger: Logger;
   onChanged?: OnChangedSellers<Snapshot>;
+  /**
+   * Whether `onChanged` may read the batch's snapshots back from the store. Default true: the
+   * snapshots are written before the hook runs. False (a hook that works from the `snapshots` it
+   * is handed, as the detector hook does): the write and the hook run at the same time, and the
+   * batch is acknowledged once both are done.
+   */
+  onChangedReadsStore?: boolean;
   metrics?: PipelineMetrics;
   /** Most events handed to the engine and the store at once. Default 5,000. */
   batchSize?: number;
@@ -68,6 +75,7 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
   const log = options.logger.child({ component: 'pipeline' });
   const metrics = options.metrics ?? createPipelineMetrics();
   const batchSize = options.batchSize ?? 5_000;
+  const readsStore = options.onChangedReadsStore ?? true;
   const now = options.now ?? (() => new Date());
   const recent = createRecentIds(options.recentIdCapacity ?? 50_000);
   const lock = createLaneLock();
@@ -238,10 +246,19 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
       const changedSellers = [...changed].sort();
       await previousHook;
       if (changedSellers.length > 0) {
-        // Written before the hook runs: a hook may read the sellers' latest features back from
-        // the store (the default detector hook uses `snapshots` instead).
-        await store.writeSnapshots(snapshots);
-        await options.onChanged?.(changedSellers, { priority, snapshots });
+        if (readsStore || !options.onChanged) {
+          // Written before the hook runs: the hook may read the sellers' latest features back.
+          await store.writeSnapshots(snapshots);
+          await options.onChanged?.(changedSellers, { priority, snapshots });
+        } else {
+          // The hook scores the snapshots it is handed: the write need not come first. A failure
+          // of either fails the batch, which comes again; its flags keep their ids.
+          const written = store.writeSnapshots(snapshots);
+          written.catch(() => undefined);
+          const hooked = options.onChanged(changedSellers, { priority, snapshots });
+          hooked.catch(() => undefined);
+          await Promise.all([written, hooked]);
+        }
       }
       hookDone();
       // Only now is each event stored, applied, snapshotted and handed on: remember it as done.

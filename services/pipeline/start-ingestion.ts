@@ -101,6 +101,7 @@ export function createIngestion(options: StartIngestionOptions): Ingestion {
         deadLetters: createKafkaDeadLetterSink({ producer, topic: config.VIGIE_DEAD_LETTER_TOPIC }),
         logger,
         onChanged: flags?.onChanged,
+        onChangedReadsStore: flags?.readsStore ?? true,
         batchSize: config.VIGIE_BATCH_SIZE,
         recentIdCapacity: config.VIGIE_RECENT_IDS,
         hooks: crashHooks(config.VIGIE_TEST_CRASH_AFTER_STORE),

@@ -4,13 +4,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExecutor } from '../../features/store/index.ts';
 import { runReplay } from '../../services/cli/commands/replay.ts';
-import { defaultOpenBackend, defaultOpenFlagHook } from '../../services/pipeline/index.ts';
+import {
+  defaultOpenBackend,
+  defaultOpenFlagHook,
+  type OpenFlagHook,
+} from '../../services/pipeline/index.ts';
 import { simulateMarketplace, writeNdjson } from '../../services/simulator/index.ts';
 import { uniqueDatabase } from '../helpers/clickhouse.ts';
 
 /**
  * `vigie replay` keeps two batches in flight (a batch's writes and detector pass overlap the next
- * batch's engine work). The pipeline keeps the batches' CPU parts in order, so the stored
+ * batch's engine work), and the detector hook scores a batch while its snapshots are written. The pipeline keeps the batches' CPU parts in order, so the stored
  * snapshots and the flags must be exactly those of one batch at a time (real engine, detector and
  * chDB; small batches, so that many overlap).
  */
@@ -32,15 +36,20 @@ describe('replay with two batches in flight (chDB)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function replay(inFlight: number) {
-    const database = uniqueDatabase(`in_flight_${inFlight}`);
+  /** `sequential`: the detector hook runs only after the snapshots are written. */
+  async function replay(inFlight: number, sequential = false) {
+    const name = `${inFlight}${sequential ? '_seq' : ''}`;
+    const database = uniqueDatabase(`in_flight_${name}`);
     process.env.CLICKHOUSE_DATABASE = database;
-    const dataDir = join(dir, `data-${inFlight}`);
-    const flagsOut = join(dir, `flags-${inFlight}.ndjson`);
+    const dataDir = join(dir, `data-${name}`);
+    const flagsOut = join(dir, `flags-${name}.ndjson`);
+    const openFlagHook: OpenFlagHook = sequential
+      ? async (o) => ({ ...(await defaultOpenFlagHook(o)), readsStore: true })
+      : defaultOpenFlagHook;
     const summary = await runReplay(
       file,
       { dataDir, batchSize: 150, flagsOut, inFlight },
-      { openBackend: defaultOpenBackend, openFlagHook: defaultOpenFlagHook },
+      { openBackend: defaultOpenBackend, openFlagHook },
     );
     const executor = await createExecutor({ dataDir, database });
     try {
@@ -59,7 +68,9 @@ describe('replay with two batches in flight (chDB)', () => {
   }
 
   it('stores the same snapshots and emits the same flags as one batch at a time', async () => {
-    const one = await replay(1);
+    // The reference: one batch at a time, each batch's snapshots written before its detector
+    // pass (the default hook overlaps the two, which must not change a flag either).
+    const one = await replay(1, true);
     const two = await replay(2);
     expect(one.summary.accepted).toBeGreaterThan(1_000);
     expect(two.summary).toMatchObject({

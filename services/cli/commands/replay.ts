@@ -170,6 +170,7 @@ export async function runReplay(
     deadLetters,
     logger,
     onChanged: flags?.onChanged,
+    onChangedReadsStore: flags?.readsStore ?? true,
     batchSize: config.VIGIE_BATCH_SIZE,
     recentIdCapacity: config.VIGIE_RECENT_IDS,
   });

@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createExecutor, type ClickHouseExecutor } from '../../features/store/executor.ts';
+import { createStore } from '../../features/store/writer.ts';
+import type { SellerFeaturesRow } from '../../features/store/tables/seller-features.ts';
+import { createPipeline, type PipelineStore } from '../../services/pipeline/index.ts';
+import { createPipelineStore } from '../../services/pipeline/store-adapter.ts';
+import type { RawRecord } from '../../streams/contract/index.ts';
+import { createLogDeadLetterSink } from '../../streams/dead-letter/index.ts';
+import { uniqueDatabase } from '../helpers/clickhouse.ts';
+import { createCountingStage, makeEvents } from './pipeline-fixtures.ts';
+
+/**
+ * `onChangedReadsStore`: by default a batch's snapshots are in the store before `onChanged` runs
+ * (a hook may read them back); a hook that scores the snapshots it is handed lets the pipeline
+ * write them meanwhile. Either way the batch is acknowledged only once both are done. Real chDB.
+ */
+const logger = pino({ level: 'silent' });
+const dataDir = mkdtempSync(join(tmpdir(), 'vigie-hook-order-'));
+const executors: ClickHouseExecutor[] = [];
+
+afterAll(async () => {
+  for (const e of executors.splice(0)) await e.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+interface Timeline {
+  writeStarted?: number;
+  writeEnded?: number;
+  hookStarted?: number;
+  hookEnded?: number;
+  acked?: number;
+  /** Snapshot rows of the batch's sellers the hook found in the store when it started. */
+  rowsSeenByHook?: number;
+}
+
+async function runOnce(onChangedReadsStore: boolean | undefined) {
+  const executor = await createExecutor({
+    dataDir,
+    database: uniqueDatabase(`hook_${String(onChangedReadsStore)}`),
+    logger,
+  });
+  executors.push(executor);
+  const tables = createStore({ executor, logger });
+  await tables.migrate();
+  const inner = createPipelineStore({ store: tables, logger });
+  const t: Timeline = {};
+  let tick = 0;
+  const at = () => (tick += 1);
+  const store: PipelineStore<SellerFeaturesRow> = {
+    ...inner,
+    async writeSnapshots(rows) {
+      t.writeStarted = at();
+      await inner.writeSnapshots(rows);
+      t.writeEnded = at();
+    },
+  };
+  const events = makeEvents({ seed: 3, sellers: 40, perSeller: 6 });
+  const pipeline = createPipeline({
+    store,
+    features: createCountingStage(),
+    deadLetters: createLogDeadLetterSink(logger),
+    logger,
+    ...(onChangedReadsStore === undefined ? {} : { onChangedReadsStore }),
+    onChanged: async (sellers) => {
+      t.hookStarted = at();
+      const [row] = await executor.query<{ n: string }>(
+        `SELECT count() AS n FROM seller_features WHERE seller_id IN {ids:Array(String)}`,
+        { params: { ids: [...sellers] } },
+      );
+      t.rowsSeenByHook = Number(row!.n);
+      t.hookEnded = at();
+    },
+  });
+  const records: RawRecord[] = events.map((e, line) => ({
+    bytes: Buffer.from(JSON.stringify(e)),
+    origin: { kind: 'file', file: 'hook-order.ndjson', line: line + 1 },
+    receivedAt: Date.now(),
+  }));
+  const result = await pipeline.process({
+    records,
+    ack: async () => {
+      t.acked = at();
+    },
+  });
+  expect(result.accepted).toBe(events.length);
+  expect(result.changedSellers).toHaveLength(40);
+  return t;
+}
+
+describe('when onChanged runs, against the snapshot write (chDB)', () => {
+  it('by default, after the batch snapshots are stored, so the hook can read them', async () => {
+    const t = await runOnce(undefined);
+    expect(t.hookStarted!).toBeGreaterThan(t.writeEnded!);
+    expect(t.rowsSeenByHook).toBe(40);
+    expect(t.acked!).toBeGreaterThan(t.hookEnded!);
+  });
+
+  it('with onChangedReadsStore false, alongside the write; acknowledged after both', async () => {
+    const t = await runOnce(false);
+    expect(t.writeStarted!).toBeLessThan(t.hookStarted!);
+    expect(t.hookStarted!).toBeLessThan(t.writeEnded!);
+    expect(t.acked!).toBeGreaterThan(t.writeEnded!);
+    expect(t.acked!).toBeGreaterThan(t.hookEnded!);
+  });
+});
