@@ -107,6 +107,7 @@ export async function openBenchIngestion(options: OpenIngestionOptions): Promise
       maxBytesPerPartition: config.VIGIE_FETCH_MAX_BYTES,
       sessionTimeout: config.VIGIE_SESSION_TIMEOUT_MS,
       backoff: { initialMs: config.VIGIE_RETRY_INITIAL_MS },
+      inFlight: config.VIGIE_KAFKA_IN_FLIGHT,
     });
     let started = false;
     return {

@@ -98,4 +98,40 @@ describe('createBatchCoalescer', () => {
     expect(sizes).toEqual([3, 2, 6, 1]);
     expect(acks).toEqual(['a', 'b', 'c', 'd']);
   });
+
+  it('with depth 2, starts the next run once the previous is taken, not acknowledged', async () => {
+    for (const depth of [1, 2]) {
+      const acks: string[] = [];
+      const events: string[] = [];
+      const taken: string[] = [];
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const onBatch = createBatchCoalescer({
+        depth,
+        process: async (merged) => {
+          const name = names(merged).join(',');
+          events.push(`start ${name}`);
+          merged.taken?.();
+          if (name === 'a-0') await gate;
+          await merged.ack();
+          events.push(`acked ${name}`);
+        },
+      });
+      const a = batch('a', 1, acks);
+      a.taken = () => taken.push('a');
+      const first = onBatch(a);
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setImmediate(r));
+      const second = onBatch(batch('b', 1, acks));
+      await new Promise((r) => setTimeout(r, 20));
+      release();
+      await Promise.all([first, second]);
+      expect(taken).toEqual(['a']);
+      expect(events).toEqual(
+        depth === 1
+          ? ['start a-0', 'acked a-0', 'start b-0', 'acked b-0']
+          : ['start a-0', 'start b-0', 'acked b-0', 'acked a-0'],
+      );
+    }
+  });
 });

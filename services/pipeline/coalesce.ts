@@ -5,6 +5,13 @@ export interface BatchCoalescerOptions {
   process: (batch: RecordBatch) => Promise<unknown>;
   /** Records merged into one run at most (a single larger batch still goes alone). Default 20,000. */
   maxRecords?: number;
+  /**
+   * Runs in flight at most. Default 1: the next run starts once the previous one is acknowledged.
+   * With 2, it starts once the previous run is taken (`RecordBatch.taken`: its CPU part done), so
+   * that run's writes and detector pass overlap the next one's work; the pipeline keeps the runs'
+   * CPU parts, snapshot writes and hooks in order.
+   */
+  depth?: number;
 }
 
 interface Waiting {
@@ -26,6 +33,9 @@ export function createBatchCoalescer(
   options: BatchCoalescerOptions,
 ): (batch: RecordBatch) => Promise<void> {
   const maxRecords = options.maxRecords ?? 20_000;
+  const depth = options.depth ?? 1;
+  /** Runs started and not yet settled (acknowledged or failed). */
+  const running = new Set<Promise<void>>();
   let waiting: Waiting[] = [];
   let draining = false;
 
@@ -47,9 +57,13 @@ export function createBatchCoalescer(
     draining = true;
     try {
       while (waiting.length > 0) {
+        while (running.size >= depth) await Promise.race(running);
         // One macrotask: the other partitions' batches of the same fetch are handed over now.
         await new Promise<void>((resolve) => setImmediate(resolve));
         const group = takeGroup();
+        if (group.length === 0) continue;
+        let markTaken!: () => void;
+        const taken = new Promise<void>((resolve) => (markTaken = resolve));
         const merged: RecordBatch = {
           records:
             group.length === 1 ? group[0]!.batch.records : group.flatMap((w) => w.batch.records),
@@ -57,13 +71,22 @@ export function createBatchCoalescer(
           ack: async () => {
             for (const w of group) await w.batch.ack();
           },
+          taken: () => {
+            for (const w of group) w.batch.taken?.();
+            markTaken();
+          },
         };
-        try {
-          await options.process(merged);
-          for (const w of group) w.resolve();
-        } catch (err) {
-          for (const w of group) w.reject(err);
-        }
+        const run = options.process(merged).then(
+          () => {
+            for (const w of group) w.resolve();
+          },
+          (err: unknown) => {
+            for (const w of group) w.reject(err);
+          },
+        );
+        running.add(run);
+        void run.finally(() => running.delete(run));
+        await Promise.race([taken, run]);
       }
     } finally {
       draining = false;

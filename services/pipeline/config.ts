@@ -16,6 +16,12 @@ export const PipelineEnvSchema = BaseEnvSchema.extend({
    */
   VIGIE_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /**
+   * Main-topic runs in flight. 2: the next fetch is taken as soon as a run's CPU part is done, so
+   * its writes, snapshot write and detector pass overlap the next run's work; offsets are still
+   * committed only once a run is stored, in order. 1: one run at a time. Default 2.
+   */
+  VIGIE_KAFKA_IN_FLIGHT: z.coerce.number().int().min(1).max(2).default(2),
+  /**
    * `full`: rebuild every seller's feature state from the store at start, before consuming (exact
    * after a restart). `lazy`: rebuild each seller on its first event (fast start; cross-seller
    * matches against sellers not yet seen may be missed). Default `full`.

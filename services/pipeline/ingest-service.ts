@@ -26,6 +26,11 @@ export interface IngestServiceOptions {
   /** Kafka session timeout, ms. Default 30,000. */
   sessionTimeout?: number;
   backoff?: BackoffOptions;
+  /**
+   * Main-topic runs in flight (1 or 2): with 2, the main consumer fetches on once a run is taken
+   * and the coalescer starts the next run then (see kafka-source.ts `inFlight`). Default 1.
+   */
+  inFlight?: number;
 }
 
 export interface IngestService {
@@ -42,7 +47,11 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
     await pipeline.process(batch);
   };
   // The partitions' batches of one fetch go through the pipeline as one run (see coalesce.ts).
-  const onMainBatch = createBatchCoalescer({ process: (batch) => pipeline.process(batch) });
+  const inFlight = options.inFlight ?? 1;
+  const onMainBatch = createBatchCoalescer({
+    process: (batch) => pipeline.process(batch),
+    depth: inFlight,
+  });
   const onLag = (topic: string, partition: number, lag: number) =>
     pipeline.metrics.lag(topic, partition, lag);
   // A partition this instance did not own before may hold sellers another instance changed since
@@ -65,6 +74,7 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
     onBatch: onMainBatch,
     onLag,
     onAssignment,
+    inFlight: inFlight > 1,
   });
   const sources: KafkaSource[] = [main];
   if (options.priorityTopic) {

@@ -238,6 +238,7 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
           snapshots = await lock.run(priority, async () => features.snapshots(sellers, now()));
         }
         cpuDone();
+        batch.taken?.();
         while (finishing.length > 0) done.push(await finishing.shift()!);
       } catch (err) {
         await Promise.allSettled(finishing);

@@ -48,6 +48,7 @@ export function consumerOptionsFrom(
     maxBytesPerPartition: config.VIGIE_FETCH_MAX_BYTES,
     sessionTimeout: config.VIGIE_SESSION_TIMEOUT_MS,
     backoff: { initialMs: config.VIGIE_RETRY_INITIAL_MS },
+    inFlight: config.VIGIE_KAFKA_IN_FLIGHT,
   };
 }
 

@@ -31,6 +31,12 @@ export interface RecordBatch {
   ack(): Promise<void>;
   /** True for the priority lane (trusted-flagger / authority notices). */
   priority?: boolean;
+  /**
+   * Called by the pipeline once the batch is taken: decoded and applied, in order, with only its
+   * writes, snapshots and detector pass left before `ack`. A source that passes it may hand over
+   * the next batch then, before this one is acknowledged (see streams/kafka/kafka-source.ts).
+   */
+  taken?(): void;
 }
 
 /** A short, log-safe rendering of an origin (`kafka:topic/2@1234`, `file:in.ndjson:17`). */

@@ -34,6 +34,14 @@ export interface KafkaSourceOptions {
   onAssignment?: (partitions: readonly number[]) => void;
   /** Called after each handled batch with the partition's remaining lag (messages). */
   onLag?: (topic: string, partition: number, lag: number) => void;
+  /**
+   * Fetch the next batch once the handler has taken this one (`batch.taken()`), before it is
+   * acknowledged, so that its writes and detector pass overlap the next batch's work. Offsets are
+   * still committed only by `ack`, in order per partition; a batch that fails after it was taken
+   * sends its partition back to its first offset (later batches of the partition are then
+   * delivered again and not committed). Default false: one batch at a time per partition.
+   */
+  inFlight?: boolean;
 }
 
 export interface KafkaSource {
@@ -64,6 +72,17 @@ export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
   const backoff = createBackoff(options.backoff);
   const timers = new Set<NodeJS.Timeout>();
   let stopping = false;
+  /**
+   * In-flight mode, per partition: an epoch, bumped when a batch fails after the partition moved
+   * past it (it is then rewound to that batch), and the settlement of the latest batch handed
+   * over. A batch commits only after every earlier batch of its partition has settled, and only
+   * if no failure bumped the epoch since it was fetched: nothing after a failed batch is committed
+   * before the failed batch is delivered again and acknowledged.
+   */
+  const epochs = new Map<string, number>();
+  const settledChains = new Map<string, Promise<void>>();
+  /** Batches taken and handed back to kafkajs, still finishing (in-flight mode). */
+  const tails = new Set<Promise<void>>();
 
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     const partitions = event.payload.memberAssignment[options.topic] ?? [];
@@ -84,51 +103,122 @@ export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
       origin: { kind: 'kafka', topic, partition, offset: m.offset },
       receivedAt,
     }));
+    const firstOffset = batch.messages[0]!.offset;
+    const next = (BigInt(last.offset) + 1n).toString();
+    const inFlight = options.inFlight ?? false;
+    const epoch = epochs.get(key) ?? 0;
+    const previous = settledChains.get(key) ?? Promise.resolve();
+    let settle!: () => void;
+    settledChains.set(key, new Promise<void>((resolve) => (settle = resolve)));
+    let onTaken: (() => void) | undefined;
+    const taken = inFlight ? new Promise<void>((resolve) => (onTaken = resolve)) : undefined;
     let acked = false;
+
+    const commit = async () => {
+      try {
+        await commitOffsetsIfNecessary({
+          topics: [{ topic, partitions: [{ partition, offset: next }] }],
+        });
+      } catch (err) {
+        // The batch is stored; a lost commit only means a redelivery, which is deduplicated.
+        log.warn(
+          { err, partition, offset: next },
+          'offset commit failed; batch may be redelivered',
+        );
+      }
+    };
     const recordBatch: RecordBatch = {
       records,
       priority: options.priority ?? false,
+      ...(onTaken ? { taken: onTaken } : {}),
       ack: async () => {
-        resolveOffset(last.offset);
-        const next = (BigInt(last.offset) + 1n).toString();
-        try {
-          await commitOffsetsIfNecessary({
-            topics: [{ topic, partitions: [{ partition, offset: next }] }],
-          });
-        } catch (err) {
-          // The batch is stored; a lost commit only means a redelivery, which is deduplicated.
-          log.warn(
-            { err, partition, offset: next },
-            'offset commit failed; batch may be redelivered',
-          );
+        if (!inFlight) {
+          resolveOffset(last.offset);
+          await commit();
+        } else {
+          await previous;
+          // Not after an earlier batch of the partition failed: the rewind delivers this again.
+          if ((epochs.get(key) ?? 0) === epoch) await commit();
         }
         acked = true;
       },
     };
+
+    /** The handler settled with the partition not moved on past this batch. */
+    const afterHandled = () => {
+      if (!acked) {
+        // A handler that neither acked nor threw would stall the partition silently: a failure.
+        const delay = backoff.fail(key);
+        log.error({ partition, delayMs: delay }, 'batch handler returned without ack; retrying');
+        pauseFor(pause, delay);
+        return;
+      }
+      backoff.succeed(key);
+      const high = BigInt(batch.highWatermark);
+      const lag = Number(high - BigInt(last.offset) - 1n);
+      options.onLag?.(topic, partition, Math.max(0, lag));
+    };
+    /** Taken, then failed: the partition has moved past the batch and goes back to it. */
+    const failedAfterTaken = (err: unknown) => {
+      // Later than the first failure of the epoch: that rewind covers this batch too.
+      if ((epochs.get(key) ?? 0) !== epoch) return;
+      epochs.set(key, epoch + 1);
+      const delay = backoff.fail(key);
+      const retriable = err instanceof VigieError && err.retriable;
+      log[retriable ? 'warn' : 'error'](
+        { err, partition, firstOffset, delayMs: delay },
+        'batch failed after the next was fetched; rewinding the partition and retrying',
+      );
+      // Batches fetched after it are stale (kafkajs drops them) or, handed over already, finish
+      // without committing (their epoch is past).
+      consumer.seek({ topic, partition, offset: firstOffset });
+      pauseFor(pause, delay);
+    };
+
+    const handled = options.onBatch(recordBatch);
+    handled.catch(() => undefined);
+    if (taken) {
+      const first = await Promise.race([taken.then(() => 'taken' as const), handled]).catch(
+        () => 'failed' as const,
+      );
+      if (first === 'taken' && !acked) {
+        // The next fetch of this partition starts after this batch, which finishes meanwhile;
+        // unless an earlier batch failed since this one was fetched: the partition is being
+        // rewound to that batch, and resolving here would move it past it again.
+        if ((epochs.get(key) ?? 0) === epoch) resolveOffset(last.offset);
+        const tail = handled
+          .then(
+            () => {
+              if ((epochs.get(key) ?? 0) !== epoch) return;
+              if (acked) afterHandled();
+              else failedAfterTaken(new Error('batch handler returned without ack'));
+            },
+            (err: unknown) => {
+              if (!acked) failedAfterTaken(err);
+            },
+          )
+          .finally(settle);
+        tails.add(tail);
+        void tail.finally(() => tails.delete(tail));
+        return;
+      }
+    }
     try {
-      await options.onBatch(recordBatch);
+      await handled;
     } catch (err) {
       if (acked) throw err;
       const delay = backoff.fail(key);
       const retriable = err instanceof VigieError && err.retriable;
       log[retriable ? 'warn' : 'error'](
-        { err, partition, firstOffset: batch.firstOffset(), delayMs: delay },
+        { err, partition, firstOffset, delayMs: delay },
         'batch failed; pausing partition and retrying',
       );
       pauseFor(pause, delay);
       return;
+    } finally {
+      settle();
     }
-    if (!acked) {
-      // A handler that neither acked nor threw would stall the partition silently: treat as failure.
-      const delay = backoff.fail(key);
-      log.error({ partition, delayMs: delay }, 'batch handler returned without ack; retrying');
-      pauseFor(pause, delay);
-      return;
-    }
-    backoff.succeed(key);
-    const high = BigInt(batch.highWatermark);
-    const lag = Number(high - BigInt(last.offset) - 1n);
-    options.onLag?.(topic, partition, Math.max(0, lag));
+    afterHandled();
   };
 
   function pauseFor(pause: () => () => void, delayMs: number): void {
@@ -168,8 +258,14 @@ export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
       stopping = true;
       for (const t of timers) clearTimeout(t);
       timers.clear();
+      if (options.inFlight) {
+        // Taken batches finish (ack and commit) while this consumer is still in its group.
+        consumer.pause([{ topic: options.topic }]);
+        while (tails.size > 0) await Promise.allSettled([...tails]);
+      }
       // kafkajs waits for the batches in hand to finish (and so to ack and commit) before leaving.
       await consumer.stop();
+      while (tails.size > 0) await Promise.allSettled([...tails]);
       await consumer.disconnect();
     },
     paused: () =>

@@ -147,4 +147,109 @@ describe('Kafka source', () => {
     const committed = await committedOffsets(kafka, names.group, names.main);
     expect(committed.get(0)).toBe(BigInt(processed));
   });
+
+  describe('with batches in flight', () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    /** 30 messages in 10 record batches on one partition, fetched a record batch at a time. */
+    async function tenBatches(name: string) {
+      const names = testNames(name);
+      await createTopic(kafka, names.main, 1);
+      await produce(kafka, names.main, messages(30), { perSend: 3 });
+      return names;
+    }
+    const offsetOf = (r: RecordBatch['records'][number]) =>
+      r.origin.kind === 'kafka' ? Number(r.origin.offset) : -1;
+
+    it('hands over the next batch before the previous is acknowledged; commits all in order', async () => {
+      const names = await tenBatches('ks-inflight');
+      const delivered: number[] = [];
+      let pending = 0;
+      let overlapped = 0;
+      const source = createKafkaSource({
+        kafka,
+        logger,
+        groupId: names.group,
+        topic: names.main,
+        maxBytesPerPartition: 64,
+        inFlight: true,
+        onBatch: async (batch) => {
+          if (pending > 0) overlapped += 1;
+          pending += 1;
+          delivered.push(...batch.records.map(offsetOf));
+          batch.taken!();
+          // The batch's writes, as the pipeline's tail: the next batch comes in meanwhile.
+          await sleep(100);
+          await batch.ack();
+          pending -= 1;
+        },
+      });
+      sources.push(source);
+      await source.start();
+      await waitFor(() => delivered.length >= 30, { what: '30 messages' });
+      expect(delivered).toEqual(Array.from({ length: 30 }, (_, i) => i));
+      expect(overlapped).toBeGreaterThan(0);
+      await waitFor(
+        async () => (await committedOffsets(kafka, names.group, names.main)).get(0) === 30n,
+        { what: 'offset 30 committed' },
+      );
+    });
+
+    it('rewinds to a batch that fails after it was taken, committing nothing past it until then', async () => {
+      const names = await tenBatches('ks-inflight-fail');
+      const deliveries = new Map<number, number>();
+      const acked = new Set<number>();
+      /** Offsets whose batch called ack (it returns only once the earlier batches settled). */
+      const acking = new Set<number>();
+      let failedFrom: number | undefined;
+      let failedAt: number | undefined;
+      let laterHandedOver = false;
+      const source = createKafkaSource({
+        kafka,
+        logger,
+        groupId: names.group,
+        topic: names.main,
+        maxBytesPerPartition: 64,
+        inFlight: true,
+        backoff: { initialMs: 2_000 },
+        onBatch: async (batch) => {
+          const offsets = batch.records.map(offsetOf);
+          for (const o of offsets) deliveries.set(o, (deliveries.get(o) ?? 0) + 1);
+          if (failedFrom !== undefined && offsets[0]! > failedFrom) laterHandedOver = true;
+          batch.taken!();
+          if (failedFrom === undefined && offsets.includes(12)) {
+            failedFrom = offsets[0]!;
+            // Fails only once later batches were handed over and acknowledged.
+            await waitFor(() => laterHandedOver && acking.has(failedFrom! + 6), {
+              what: 'later batches acknowledged while this one is in flight',
+            });
+            failedAt = Date.now();
+            throw new VigieError('STORE_UNAVAILABLE', 'store down (test)', { retriable: true });
+          }
+          await sleep(20);
+          for (const o of offsets) acking.add(o);
+          await batch.ack();
+          for (const o of offsets) acked.add(o);
+        },
+      });
+      sources.push(source);
+      await source.start();
+      await waitFor(() => failedAt !== undefined, { what: 'the failing batch' });
+      // Within the 2 s back-off: the later batches were acknowledged, but nothing past the failed
+      // batch may be committed.
+      await sleep(500);
+      const during = (await committedOffsets(kafka, names.group, names.main)).get(0) ?? -1n;
+      expect(Date.now() - failedAt!).toBeLessThan(2_000);
+      expect(during).toBeLessThanOrEqual(BigInt(failedFrom!));
+      await waitFor(() => acked.size === 30, { what: 'all 30 messages acknowledged' });
+      // The failed batch came again; so may have the batches fetched after it.
+      expect(deliveries.get(failedFrom!)).toBe(2);
+      expect([...deliveries.keys()].sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 30 }, (_, i) => i),
+      );
+      await waitFor(
+        async () => (await committedOffsets(kafka, names.group, names.main)).get(0) === 30n,
+        { what: 'offset 30 committed' },
+      );
+    });
+  });
 });

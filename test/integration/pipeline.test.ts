@@ -93,6 +93,8 @@ async function startService(
     topic: names.main,
     priorityTopic: names.priority,
     backoff: { initialMs: 50, maxMs: 500 },
+    // As `vigie run` wires it (VIGIE_KAFKA_IN_FLIGHT): a run's tail overlaps the next run.
+    inFlight: 2,
   });
   await service.start();
   let stopped = false;
