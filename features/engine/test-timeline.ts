@@ -1,6 +1,7 @@
 import type { MarketplaceEvent } from '../../streams/contract/index.ts';
 import type { FeatureEngine } from './engine.ts';
 import type { AcceptedEvent } from './types.ts';
+import { mulberry32 } from '../prng.ts';
 
 /** Hand-made timelines for the engine's unit tests (not part of the engine's door). */
 
@@ -100,16 +101,7 @@ export function createTimeline(prefix = 'e') {
 export const duplicate = (e: AcceptedEvent): AcceptedEvent => ({ ...e, event: { ...e.event } });
 
 /** Seeded PRNG (mulberry32): tests are deterministic. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seeded = mulberry32;
 
 /**
  * Arrival order of events that may each be up to `latenessMs` late: arrival = event time +

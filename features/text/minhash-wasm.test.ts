@@ -2,17 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_MINHASH_SEED, createMinHasher } from './minhash.ts';
 import { createMinHashKernel } from './minhash-kernel.ts';
 import { fmix32, murmur3 } from './murmur3.ts';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../prng.ts';
 
 /** The stored format, written out: slot i is min over shingles of fmix32(murmur3(s) ^ salt_i). */
 function saltsFor(numHashes: number, seed: number): Uint32Array {

@@ -14,17 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { murmur3 } from './murmur3.ts';
 import { normaliseText } from './normalise.ts';
 import { shingles } from './shingles.ts';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../prng.ts';
 
 const WORDS = [
   'poupée',

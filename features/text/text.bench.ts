@@ -1,17 +1,8 @@
 import { bench, describe } from 'vitest';
 import { createMinHasher, normaliseText } from './index.ts';
+import { mulberry32 } from '../prng.ts';
 
 /** Throughput of normaliseText + MinHash signature on ~200-character French listing texts. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = (
   'poupée réaliste reborn bébé enfant robe rose vintage très bon état neuve taille ans cm ' +

@@ -23,6 +23,7 @@ import { createApi, createKey, loadApiConfig, startApiServer } from '../api/inde
 import { normaliseText } from '../../features/text/index.ts';
 import { createApiDeps } from './api-deps.ts';
 import { CHECK_THRESHOLDS } from './listing-check.ts';
+import { mulberry32 } from '../../features/prng.ts';
 
 const WORDS = (
   'montre acier cuir sac robe veste chaussure basket vélo casque lampe table chaise jouet ' +
@@ -32,17 +33,6 @@ const WORDS = (
   'original authentique garanti boîte facture noir blanc rouge bleu vert rose or argent ' +
   'grand petit moyen léger solide pratique élégant moderne ancien artisanal fait main'
 ).split(' ');
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LEET: Record<string, string> = { a: '4', e: '3', i: '1', o: '0' };
 const CYRILLIC: Record<string, string> = { a: 'а', c: 'с', e: 'е', o: 'о', p: 'р' };
@@ -73,7 +63,7 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 async function main(): Promise<void> {
   const takenDown = Number(process.argv[2] ?? 10_000);
   const requests = Number(process.argv[3] ?? 1_000);
-  const r = rng(42);
+  const r = mulberry32(42);
   const words = (n: number) =>
     Array.from({ length: n }, () => WORDS[Math.floor(r() * WORDS.length)]).join(' ');
   const dataDir = await mkdtemp(join(tmpdir(), 'vigie-check-latency-'));

@@ -11,17 +11,7 @@
 import { createMinHasher } from '../../features/text/minhash.ts';
 import { normaliseText } from '../../features/text/normalise.ts';
 import { shingles } from '../../features/text/shingles.ts';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../features/prng.ts';
 
 const WORDS = (
   'poupée réaliste reborn bébé enfant robe rose vintage très bon état neuve taille ans cm ' +

@@ -58,4 +58,4 @@ export {
   createStoreWebhookDeadLetters,
   WEBHOOK_DEAD_LETTERS_DDL,
 } from './alerts/store-dead-letters.ts';
-export { retryDelay, seededRandom } from './alerts/backoff.ts';
+export { retryDelay } from './alerts/backoff.ts';

@@ -1,21 +1,16 @@
+import { mulberry32 } from '../../features/prng.ts';
+
 /**
  * A small seeded PRNG (mulberry32) with the draws the simulator needs. Each actor owns its own
  * stream, derived from the run seed and the actor's index, so one actor's draws never shift
  * another's: the output depends only on the options.
  */
 export class Rng {
-  private state: number;
+  /** Uniform in [0, 1). */
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = mulberry32(seed);
   }
 
   /** Uniform 32-bit unsigned integer. */

@@ -3,6 +3,7 @@ import { createFeatureEngine, createInMemoryCrossSellerIndex } from '../../featu
 import type { AcceptedEvent, SellerFeatures } from '../../features/index.ts';
 import { simulateMarketplace } from '../../services/simulator/index.ts';
 import { decodeRecord } from '../../streams/contract/index.ts';
+import { mulberry32 } from '../../features/prng.ts';
 
 /**
  * Order independence on a realistic stream: a simulated marketplace (every seller class,
@@ -32,16 +33,6 @@ function features(stream: readonly AcceptedEvent[], batch: number): Record<strin
   // One clock for every run: the last event time of the period.
   const asOf = engine.watermark();
   return Object.fromEntries(engine.sellers().map((s) => [s, engine.features(s, asOf)]));
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffleWithinLateness(stream: readonly AcceptedEvent[], seed: number): AcceptedEvent[] {

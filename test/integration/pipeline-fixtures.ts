@@ -4,18 +4,7 @@ import type { MarketplaceEvent } from '../../streams/contract/index.ts';
 import { FEATURE_COLUMNS } from '../../features/store/tables/feature-columns.ts';
 import type { SellerFeaturesRow } from '../../features/store/tables/seller-features.ts';
 import type { AcceptedEvent, FeatureStage } from '../../services/pipeline/index.ts';
-
-/** mulberry32: a tiny seeded PRNG, so every run generates the same events. */
-export function createRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../features/prng.ts';
 
 const CATEGORIES = [
   'STATEMENT_CATEGORY_SCAMS_AND_FRAUD',
@@ -39,7 +28,7 @@ export function makeEvents(options: {
    */
   fixedPrice?: boolean;
 }): MarketplaceEvent[] {
-  const rng = createRng(options.seed);
+  const rng = mulberry32(options.seed);
   const prefix = options.prefix ?? 's';
   // In the future on purpose: the store blanks raw event text VIGIE_TEXT_TTL_DAYS after the
   // event time, and a rebuild from blanked text would lose the text-derived facts.

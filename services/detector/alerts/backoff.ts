@@ -1,15 +1,3 @@
-/** A small seeded PRNG (mulberry32): jitter that is random enough yet reproducible in tests. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface RetryDelayOptions {
   baseDelayMs: number;
   maxDelayMs: number;

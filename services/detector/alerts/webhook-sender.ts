@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../shared/logger.ts';
-import { retryDelay, seededRandom } from './backoff.ts';
+import { mulberry32 } from '../../../features/prng.ts';
+import { retryDelay } from './backoff.ts';
 import { SIGNATURE_HEADER, signWebhook } from './signature.ts';
 import type {
   FlagEvent,
@@ -80,7 +81,8 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
     maxDelayMs: options.retry?.maxDelayMs ?? 60_000,
   };
   const timeoutMs = options.retry?.timeoutMs ?? 10_000;
-  const random = seededRandom(options.retry?.seed ?? 1);
+  // Jitter random enough across senders yet reproducible in tests.
+  const random = mulberry32(options.retry?.seed ?? 1);
   const now = options.now ?? Date.now;
   const concurrency = options.concurrency ?? 4;
   const maxQueue = options.maxQueue ?? 10_000;
