@@ -159,12 +159,11 @@ describe('Kafka source', () => {
     }
     const offsetOf = (r: RecordBatch['records'][number]) =>
       r.origin.kind === 'kafka' ? Number(r.origin.offset) : -1;
-
-    it('hands over the next batch before the previous is acknowledged; commits all in order', async () => {
-      const names = await tenBatches('ks-inflight');
-      const delivered: number[] = [];
-      let pending = 0;
-      let overlapped = 0;
+    /** An in-flight source on `names.main`, fetching a record batch (3 messages) at a time. */
+    async function startInFlight(
+      names: ReturnType<typeof testNames>,
+      o: Pick<Parameters<typeof createKafkaSource>[0], 'onBatch' | 'backoff'>,
+    ) {
       const source = createKafkaSource({
         kafka,
         logger,
@@ -172,6 +171,22 @@ describe('Kafka source', () => {
         topic: names.main,
         maxBytesPerPartition: 64,
         inFlight: true,
+        ...o,
+      });
+      sources.push(source);
+      await source.start();
+    }
+    const allCommitted = (names: ReturnType<typeof testNames>) =>
+      waitFor(async () => (await committedOffsets(kafka, names.group, names.main)).get(0) === 30n, {
+        what: 'offset 30 committed',
+      });
+
+    it('hands over the next batch before the previous is acknowledged; commits all in order', async () => {
+      const names = await tenBatches('ks-inflight');
+      const delivered: number[] = [];
+      let pending = 0;
+      let overlapped = 0;
+      await startInFlight(names, {
         onBatch: async (batch) => {
           if (pending > 0) overlapped += 1;
           pending += 1;
@@ -183,15 +198,10 @@ describe('Kafka source', () => {
           pending -= 1;
         },
       });
-      sources.push(source);
-      await source.start();
       await waitFor(() => delivered.length >= 30, { what: '30 messages' });
       expect(delivered).toEqual(Array.from({ length: 30 }, (_, i) => i));
       expect(overlapped).toBeGreaterThan(0);
-      await waitFor(
-        async () => (await committedOffsets(kafka, names.group, names.main)).get(0) === 30n,
-        { what: 'offset 30 committed' },
-      );
+      await allCommitted(names);
     });
 
     it('rewinds to a batch that fails after it was taken, committing nothing past it until then', async () => {
@@ -203,13 +213,7 @@ describe('Kafka source', () => {
       let failedFrom: number | undefined;
       let failedAt: number | undefined;
       let laterHandedOver = false;
-      const source = createKafkaSource({
-        kafka,
-        logger,
-        groupId: names.group,
-        topic: names.main,
-        maxBytesPerPartition: 64,
-        inFlight: true,
+      await startInFlight(names, {
         backoff: { initialMs: 2_000 },
         onBatch: async (batch) => {
           const offsets = batch.records.map(offsetOf);
@@ -231,8 +235,6 @@ describe('Kafka source', () => {
           for (const o of offsets) acked.add(o);
         },
       });
-      sources.push(source);
-      await source.start();
       await waitFor(() => failedAt !== undefined, { what: 'the failing batch' });
       // Within the 2 s back-off: the later batches were acknowledged, but nothing past the failed
       // batch may be committed.
@@ -246,10 +248,7 @@ describe('Kafka source', () => {
       expect([...deliveries.keys()].sort((a, b) => a - b)).toEqual(
         Array.from({ length: 30 }, (_, i) => i),
       );
-      await waitFor(
-        async () => (await committedOffsets(kafka, names.group, names.main)).get(0) === 30n,
-        { what: 'offset 30 committed' },
-      );
+      await allCommitted(names);
     });
   });
 });
