@@ -1,6 +1,7 @@
 import type { BatchContext, EngineEnv } from './context.ts';
 import {
   compactOf,
+  countedOf,
   MIN_SHARED_BANDS,
   type CrossSellerLookups,
   type ListingFingerprint,
@@ -44,36 +45,15 @@ function fromFingerprint(fp: ListingFingerprint): Candidate {
   return candidate(fp.sellerId, fp.listingId, fp.at, content, false);
 }
 
-/**
- * Cross-seller re-listing, both ways: listings published in the batch against taken-down
- * listings of other sellers (from the lookups and from the batch itself), and takedowns of the
- * batch against listings other sellers published after them — so a copy that arrives before
- * the takedown it copies is still caught. The taken-down side (the small one) is indexed by band
- * and image; every publication probes it. Only sellers held by this engine are updated, and only
- * re-lists (similarity ≥ `relistThreshold`) and image reuse are kept across sellers: resembling
- * another seller's removed listing a little is ordinary (the same product).
- */
-export function crossMatchListings(
-  sellers: Map<string, SellerState>,
-  lookups: CrossSellerLookups,
-  batch: BatchContext,
-  bandsOf: (c: ListingContent) => Int32Array | undefined,
-  env: EngineEnv,
-  changed: Set<string>,
-): void {
-  const { config } = env;
-  const removed: Candidate[] = lookups.takenDown.map(fromFingerprint);
-  for (const { state, entry } of batch.takenDown) {
-    if (entry.content !== undefined) {
-      removed.push(candidate(state.id, entry.listingId, entry.at, entry.content, true));
-    }
-  }
-  if (removed.length === 0) return;
-  const published: Candidate[] = lookups.published.map(fromFingerprint);
-  for (const p of batch.published)
-    published.push(candidate(p.state.id, p.listingId, p.at, p.content, true));
-  if (published.length === 0) return;
+type Touch = (c: Candidate) => void;
+type OnImage = (c: Candidate, level: 1 | 2) => void;
 
+/** Taken-down candidates by band and image: `meet` touches those a listing shares one with. */
+function indexRemoved(
+  removed: readonly Candidate[],
+  bandsOf: (c: ListingContent) => Int32Array | undefined,
+  config: EngineEnv['config'],
+) {
   const byBand = Array.from({ length: config.bands }, () => new Map<number, Candidate[]>());
   const images = createImageMatcher<Candidate>(config.imageNearFraction);
   for (const c of removed) {
@@ -86,6 +66,117 @@ export function crossMatchListings(
     }
     images.add(c.content.images, c);
   }
+  return (content: ListingContent, touch: Touch, onImage: OnImage): void => {
+    if (removed.length === 0) return;
+    const codes = bandsOf(content);
+    for (let b = 0; codes !== undefined && b < codes.length; b += 1) {
+      const list = (byBand[b] as Map<number, Candidate[]>).get(codes[b] as number);
+      if (list === undefined) continue;
+      for (const c of list) {
+        touch(c);
+        c.bands += 1;
+      }
+    }
+    if (images.size > 0 && content.images !== '') images.candidates(content.images, onImage);
+  };
+}
+
+/**
+ * The counted pairs of the lookups, if they hold for this engine: `numberOf(p)` then gives the
+ * number of the request's new listing that `p` is (same listing, time and content), or -1.
+ */
+function countedFor(lookups: CrossSellerLookups, config: EngineEnv['config']) {
+  const counted = countedOf(lookups);
+  if (
+    counted === undefined ||
+    counted.bands !== config.bands ||
+    counted.nearFraction !== config.imageNearFraction ||
+    counted.windowMs !== config.relistAnyWindowDays * DAY
+  ) {
+    return undefined;
+  }
+  const list = counted.newListings;
+  const same = (j: number, p: Candidate): boolean => {
+    const fp = list[j] as ListingFingerprint;
+    return fp.listingId === p.listingId && fp.sellerId === p.sellerId && fp.at === p.at;
+  };
+  // The batch's publications come in the order of the request's new listings (both follow the
+  // events), less the ones apply skipped: a short forward scan finds each, a map the others.
+  let next = 0;
+  let byListing: Map<string, number[]> | undefined;
+  const find = (p: Candidate): number => {
+    for (let j = next; j < list.length && j < next + 8; j += 1) if (same(j, p)) return j;
+    if (byListing === undefined) {
+      byListing = new Map();
+      list.forEach((fp, j) => {
+        const js = byListing?.get(fp.listingId);
+        if (js === undefined) byListing?.set(fp.listingId, [j]);
+        else js.push(j);
+      });
+    }
+    return byListing.get(p.listingId)?.find((j) => same(j, p)) ?? -1;
+  };
+  return {
+    counted,
+    numberOf(p: Candidate): number {
+      const j = find(p);
+      if (j < 0) return -1;
+      next = j + 1;
+      const compact = compactOf(list[j] as ListingFingerprint);
+      return compact !== undefined &&
+        compact.sketch === p.content.sketch &&
+        compact.images === p.content.images
+        ? j
+        : -1;
+    },
+  };
+}
+
+/**
+ * Cross-seller re-listing, both ways: listings published in the batch against taken-down
+ * listings of other sellers (from the lookups and from the batch itself), and takedowns of the
+ * batch against listings other sellers published after them — so a copy that arrives before
+ * the takedown it copies is still caught. The taken-down side (the small one) is indexed by band
+ * and image; every publication probes it. Only sellers held by this engine are updated, and only
+ * re-lists (similarity ≥ `relistThreshold`) and image reuse are kept across sellers: resembling
+ * another seller's removed listing a little is ordinary (the same product).
+ *
+ * When the lookups carry the pairs the in-memory index counted (`CountedPairs`), a publication
+ * of the batch takes its looked-up candidates from them rather than from an index of the
+ * thousands of looked-up takedowns: only the batch's own takedowns are indexed here. Matches are
+ * recorded in the same order of publications; within one, `addMatch` is commutative.
+ */
+export function crossMatchListings(
+  sellers: Map<string, SellerState>,
+  lookups: CrossSellerLookups,
+  batch: BatchContext,
+  bandsOf: (c: ListingContent) => Int32Array | undefined,
+  env: EngineEnv,
+  changed: Set<string>,
+): void {
+  const { config } = env;
+  const own: Candidate[] = [];
+  for (const { state, entry } of batch.takenDown) {
+    if (entry.content !== undefined) {
+      own.push(candidate(state.id, entry.listingId, entry.at, entry.content, true));
+    }
+  }
+  if (lookups.takenDown.length + own.length === 0) return;
+  const published: Candidate[] = lookups.published.map(fromFingerprint);
+  for (const p of batch.published)
+    published.push(candidate(p.state.id, p.listingId, p.at, p.content, true));
+  if (published.length === 0) return;
+
+  const pairs = countedFor(lookups, config);
+  const looked: Array<Candidate | undefined> = new Array(lookups.takenDown.length);
+  const lookedUp = (t: number): Candidate =>
+    (looked[t] ??= fromFingerprint(lookups.takenDown[t] as ListingFingerprint));
+  let meetLooked: ReturnType<typeof indexRemoved> | undefined;
+  const meetOwn = indexRemoved(
+    pairs === undefined ? lookups.takenDown.map((_, t) => lookedUp(t)).concat(own) : own,
+    bandsOf,
+    config,
+  );
   const window = config.relistAnyWindowDays * DAY;
   const hits: Candidate[] = [];
   let stamp = 0;
@@ -104,16 +195,28 @@ export function crossMatchListings(
   for (const p of published) {
     stamp += 1;
     hits.length = 0;
-    const codes = bandsOf(p.content);
-    for (let b = 0; codes !== undefined && b < codes.length; b += 1) {
-      const list = (byBand[b] as Map<number, Candidate[]>).get(codes[b] as number);
-      if (list === undefined) continue;
-      for (const c of list) {
-        touch(c);
-        c.bands += 1;
+    meetOwn(p.content, touch, onImage);
+    // Without counted pairs, `meetOwn` has the looked-up takedowns too; two looked-up listings
+    // are never matched, so a looked-up publication needs no more.
+    if (pairs !== undefined && p.fresh) {
+      const j = pairs.numberOf(p);
+      if (j >= 0) {
+        const { start, taken, shared, image } = pairs.counted;
+        for (let k = start[j] as number; k < (start[j + 1] as number); k += 1) {
+          const c = lookedUp(taken[k] as number);
+          touch(c);
+          c.bands = shared[k] as number;
+          c.image = image[k] as number;
+        }
+      } else {
+        meetLooked ??= indexRemoved(
+          lookups.takenDown.map((_, t) => lookedUp(t)),
+          bandsOf,
+          config,
+        );
+        meetLooked(p.content, touch, onImage);
       }
     }
-    if (images.size > 0 && p.content.images !== '') images.candidates(p.content.images, onImage);
     for (const c of hits) {
       // Own re-lists are the seller state's job; two looked-up listings are old news.
       if (c.sellerId === p.sellerId || !(c.fresh || p.fresh)) continue;

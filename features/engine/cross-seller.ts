@@ -105,6 +105,38 @@ export function compactOf(fp: ListingFingerprint): CompactContent | undefined {
   return (fp as ListingFingerprint & { [COMPACT]?: CompactContent })[COMPACT];
 }
 
+/**
+ * What an in-process index already counted when it answered `newListings`: per new listing of
+ * the request, the taken-down candidates it met (indices into `takenDown`), with the bands each
+ * shares (0 when fewer than `MIN_SHARED_BANDS`: met by image only) and its image reuse (0–2).
+ * `crossMatchListings` takes these pairs instead of indexing and counting the candidates again.
+ * Rides on the lookups under `COUNTED` (not enumerable); not part of the contract.
+ */
+export interface CountedPairs {
+  /** Bands, image near fraction and window of the count: usable only if they are the engine's. */
+  bands: number;
+  nearFraction: number;
+  windowMs: number;
+  /** The request's `newListings`. */
+  newListings: readonly ListingFingerprint[];
+  /** Pairs of new listing `j`: `start[j]` to `start[j + 1]` (exclusive). */
+  start: Int32Array;
+  taken: Int32Array;
+  shared: Uint16Array;
+  image: Uint8Array;
+}
+
+export const COUNTED = Symbol('vigie.countedPairs');
+
+export function withCounted(lookups: CrossSellerLookups, pairs: CountedPairs): CrossSellerLookups {
+  Object.defineProperty(lookups, COUNTED, { value: pairs, enumerable: false });
+  return lookups;
+}
+
+export function countedOf(lookups: CrossSellerLookups): CountedPairs | undefined {
+  return (lookups as CrossSellerLookups & { [COUNTED]?: CountedPairs })[COUNTED];
+}
+
 export function emptyLookups(): CrossSellerLookups {
   return { identifiers: [], sanctions: [], takenDown: [], published: [], fingerprints: [] };
 }

@@ -50,6 +50,36 @@ describe('IntMultimap', () => {
       expect([...map.found.subarray(0, n)]).toEqual(reference.get(key) ?? []);
     }
   });
+
+  it('keeps the values and their order when packed, then added to and grown', () => {
+    const next = random(11);
+    const map = new IntMultimap(1_000);
+    const reference = new Map<number, number[]>();
+    const keys = [0, -1, 2 ** 31 - 1, ...Array.from({ length: 300 }, (_, i) => i * 7919)];
+    const fill = (from: number, to: number): void => {
+      for (let v = from; v < to; v += 1) {
+        const key = keys[Math.floor(next() * keys.length)] as number;
+        map.add(key, v);
+        reference.set(key, [...(reference.get(key) ?? []), v]);
+      }
+    };
+    const check = (): void => {
+      for (const key of [...keys, 12345]) {
+        const n = map.get(key);
+        expect([...map.found.subarray(0, n)]).toEqual(reference.get(key) ?? []);
+      }
+    };
+    fill(0, 900);
+    map.pack();
+    check();
+    // Past the bucket count (a relink in cell order), then packed again.
+    fill(900, 3_000);
+    check();
+    map.pack();
+    check();
+    fill(3_000, 3_100);
+    check();
+  });
 });
 
 describe('createImageMatcher', () => {

@@ -1,5 +1,11 @@
 import { VigieError } from '../../streams/errors.ts';
-import { compactOf, IDENTIFIER_KINDS, MIN_SHARED_BANDS, withCompact } from './cross-seller.ts';
+import {
+  compactOf,
+  IDENTIFIER_KINDS,
+  MIN_SHARED_BANDS,
+  withCompact,
+  withCounted,
+} from './cross-seller.ts';
 import type {
   CrossSellerFacts,
   CrossSellerIndex,
@@ -98,7 +104,7 @@ function createSearch(bands: number, nearFraction: number) {
   let images = createImageMatcher<Stored>(nearFraction);
   /** Per entry: the last search that reached it, and the bands it shared with that probe. */
   let reached = new Int32Array(16);
-  let shared = new Uint8Array(16);
+  let shared = new Uint16Array(16);
   let probe = 0;
   const add = (s: Stored): void => {
     if (s.sketch.length > 0 && s.sketch.length % bands === 0) {
@@ -109,7 +115,7 @@ function createSearch(bands: number, nearFraction: number) {
         const r = new Int32Array(e * 2);
         r.set(reached);
         reached = r;
-        shared = new Uint8Array(e * 2);
+        shared = new Uint16Array(e * 2);
       }
       reached[e] = 0;
       for (let b = 0; b < bands; b += 1) (byBand[b] as IntMultimap).add(codes[b] as number, e);
@@ -118,21 +124,33 @@ function createSearch(bands: number, nearFraction: number) {
   };
   return {
     add,
-    rebuild(all: readonly Stored[]): void {
+    /** `pack`: for a population probed many times before the next rebuild (`IntMultimap.pack`). */
+    rebuild(all: readonly Stored[], pack = false): void {
       // Sized for the entries plus a quarter (the additions until the next rebuild).
       const capacity = Math.ceil(all.length * 1.25);
       entries = [];
       byBand = Array.from({ length: bands }, () => new IntMultimap(capacity));
       images = createImageMatcher<Stored>(nearFraction, capacity);
       reached = new Int32Array(Math.max(16, capacity));
-      shared = new Uint8Array(Math.max(16, capacity));
+      shared = new Uint16Array(Math.max(16, capacity));
       probe = 0;
       for (const s of all) add(s);
+      if (pack) {
+        for (const band of byBand) band.pack();
+        images.pack();
+      }
     },
-    search(fp: Stored, out: Set<Stored>): void {
+    /** Fills `found` with the entries the engine can match (each once), in discovery order. */
+    search(fp: Stored, found: Found): void {
+      const { refs } = found;
+      refs.length = 0;
+      found.bands.length = 0;
+      found.image.length = 0;
       if (fp.sketch.length > 0 && fp.sketch.length % bands === 0) {
         const codes = bandCodes(fp.sketch, bands);
         probe += 1;
+        const hit = found.entries;
+        hit.length = 0;
         for (let b = 0; b < bands; b += 1) {
           const band = byBand[b] as IntMultimap;
           const count = band.get(codes[b] as number);
@@ -142,14 +160,49 @@ function createSearch(bands: number, nearFraction: number) {
               reached[e] = probe;
               shared[e] = 1;
             } else shared[e] = (shared[e] as number) + 1;
-            if (shared[e] === MIN_SHARED_BANDS) out.add(entries[e] as Stored);
+            if (shared[e] === MIN_SHARED_BANDS) {
+              hit.push(e);
+              refs.push(entries[e] as Stored);
+            }
           }
         }
+        // Counts are final once every band is probed.
+        for (const e of hit) {
+          found.bands.push(shared[e] as number);
+          found.image.push(0);
+        }
       }
-      images.candidates(fp.images, (s) => out.add(s));
+      if (fp.images === '') return;
+      let at: Map<Stored, number> | undefined;
+      images.candidates(fp.images, (s, level) => {
+        at ??= new Map(refs.map((r, k) => [r, k]));
+        let k = at.get(s);
+        if (k === undefined) {
+          k = refs.length;
+          at.set(s, k);
+          refs.push(s);
+          found.bands.push(0);
+          found.image.push(0);
+        }
+        if (level > (found.image[k] as number)) found.image[k] = level;
+      });
     },
   };
 }
+
+/**
+ * What a search met: entries sharing `MIN_SHARED_BANDS` bands or more (with their count), then
+ * those reusing an image only (bands 0), with the image reuse of each (0–2).
+ */
+interface Found {
+  refs: Stored[];
+  bands: number[];
+  image: number[];
+  /** Scratch: entry numbers of the band hits. */
+  entries: number[];
+}
+
+const newFound = (): Found => ({ refs: [], bands: [], image: [], entries: [] });
 
 /** One string instance per seller id, and a small integer handle for it. */
 function createSellerIds() {
@@ -215,6 +268,8 @@ class PublishedFingerprints {
   /** Start of the entry's bytes in `bytes`: sketch, then images. */
   private offset = new Int32Array(1025);
   private sketchLength = new Int32Array(1024);
+  /** `hash` of the entry's (seller, listing) before masking: a rehash reads no listing id. */
+  private hashes = new Int32Array(1024);
   current = new Uint8Array(1024);
   listingIds: string[] = [];
   private bytes = new Uint8Array(1 << 16);
@@ -230,13 +285,13 @@ class PublishedFingerprints {
       h = Math.imul(h ^ listingId.charCodeAt(k), 0x01000193);
     }
     h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
-    return (h ^ (h >>> 12)) & (this.table.length - 1);
+    return h ^ (h >>> 12);
   }
 
   /** The cell of (seller, listing): its own, or the empty one that ends its probe. */
-  private cell(seller: number, listingId: string): number {
+  private cell(seller: number, listingId: string, hash = this.hash(seller, listingId)): number {
     const mask = this.table.length - 1;
-    for (let c = this.hash(seller, listingId); ; c = (c + 1) & mask) {
+    for (let c = hash & mask; ; c = (c + 1) & mask) {
       const i = (this.table[c] as number) - 1;
       if (i < 0 || (this.seller[i] === seller && this.listingIds[i] === listingId)) return c;
     }
@@ -279,6 +334,8 @@ class PublishedFingerprints {
     this.shingles[i] = s.shingles;
     this.titleShingles[i] = s.titleShingles;
     this.sketchLength[i] = s.sketch.length;
+    const hash = this.hash(seller, s.listingId);
+    this.hashes[i] = hash;
     this.offset[i + 1] = end;
     this.listingIds[i] = s.listingId;
     this.count = i + 1;
@@ -290,7 +347,7 @@ class PublishedFingerprints {
       this.current[old] = 0;
     }
     this.current[i] = 1;
-    const c = this.cell(seller, s.listingId);
+    const c = this.cell(seller, s.listingId, hash);
     if (this.table[c] === 0) this.used += 1;
     this.table[c] = i + 1;
     if (this.used * 2 > this.table.length) this.rehash();
@@ -342,6 +399,7 @@ class PublishedFingerprints {
     this.shingles = copy(this.shingles, new Int32Array(capacity));
     this.titleShingles = copy(this.titleShingles, new Int32Array(capacity));
     this.sketchLength = copy(this.sketchLength, new Int32Array(capacity));
+    this.hashes = copy(this.hashes, new Int32Array(capacity));
     this.current = copy(this.current, new Uint8Array(capacity));
     const offset = new Int32Array(capacity + 1);
     offset.set(this.offset.subarray(0, n + 1));
@@ -352,13 +410,18 @@ class PublishedFingerprints {
   private rehash(): void {
     let size = 2048;
     while (size < this.live * 2.5) size *= 2;
-    this.table = new Int32Array(size);
+    const table = new Int32Array(size);
+    const mask = size - 1;
     this.used = 0;
     for (let i = 0; i < this.count; i += 1) {
       if (this.current[i] === 0) continue;
-      this.table[this.cell(this.seller[i] as number, this.listingIds[i] as string)] = i + 1;
+      // Current entries are distinct listings: the first empty cell of the probe is theirs.
+      let c = (this.hashes[i] as number) & mask;
+      while (table[c] !== 0) c = (c + 1) & mask;
+      table[c] = i + 1;
       this.used += 1;
     }
+    this.table = table;
   }
 
   /**
@@ -370,26 +433,38 @@ class PublishedFingerprints {
     let n = 0;
     let p = 0;
     const odd = new Map<number, Odd>();
+    // Kept entries come in runs of adjacent bytes: one move per run (each lands at or before
+    // its source, and past the runs before it).
+    let runFrom = 0;
+    let runTo = 0;
+    let runAt = 0;
     for (let i = 0; i < this.count; i += 1) {
       if (this.current[i] === 0 && !keep(i)) continue;
       const start = this.offset[i] as number;
       const end = this.offset[i + 1] as number;
-      this.bytes.copyWithin(p, start, end);
+      if (start !== runTo) {
+        if (runTo > runFrom) this.bytes.copyWithin(runAt, runFrom, runTo);
+        runFrom = start;
+        runAt = p;
+      }
+      runTo = end;
       this.seller[n] = this.seller[i] as number;
       this.at[n] = this.at[i] as number;
       this.order[n] = this.order[i] as number;
       this.shingles[n] = this.shingles[i] as number;
       this.titleShingles[n] = this.titleShingles[i] as number;
       this.sketchLength[n] = this.sketchLength[i] as number;
+      this.hashes[n] = this.hashes[i] as number;
       this.current[n] = this.current[i] as number;
       this.listingIds[n] = this.listingIds[i] as string;
-      const o = this.odd.get(i);
+      const o = this.odd.size === 0 ? undefined : this.odd.get(i);
       if (o !== undefined) odd.set(n, o);
       this.offset[n] = p;
       p += end - start;
       renumber[i] = n;
       n += 1;
     }
+    if (runTo > runFrom) this.bytes.copyWithin(runAt, runFrom, runTo);
     this.offset[n] = p;
     this.odd = odd;
     this.listingIds.length = n;
@@ -461,7 +536,7 @@ export function createInMemoryCrossSellerIndex(
       all.sort((a, b) => at[a]! - at[b]! || order[a]! - order[b]!);
       for (const i of all.slice(0, published.live - maxFingerprints)) published.drop(i);
     }
-    takenSearch.rebuild([...takenDown.values()]);
+    takenSearch.rebuild([...takenDown.values()], true);
     recent = recent.filter((i) => published.at[i]! >= watermark - publishedMs);
     // Reclaim the entries nothing holds any more.
     const inRecent = new Uint8Array(published.count);
@@ -555,16 +630,42 @@ export function createInMemoryCrossSellerIndex(
           out.sanctions.push({ sellerId, action, at });
         }
       }
-      const found = new Set<Stored>();
-      const taken = new Set<Stored>();
-      for (const fp of request.newListings) {
-        found.clear();
+      const found = newFound();
+      // Each taken-down candidate once, numbered in `out.takenDown`; and the pairs counted.
+      const taken = new Map<Stored, number>();
+      const start = new Int32Array(request.newListings.length + 1);
+      const pairs: { taken: number[]; shared: number[]; image: number[] } = {
+        taken: [],
+        shared: [],
+        image: [],
+      };
+      request.newListings.forEach((fp, j) => {
         takenSearch.search(toStored(fp), found);
-        for (const s of found) {
-          if (s.at < fp.at && s.at >= fp.at - request.windowMs) taken.add(s);
+        for (let k = 0; k < found.refs.length; k += 1) {
+          const s = found.refs[k] as Stored;
+          if (!(s.at < fp.at && s.at >= fp.at - request.windowMs)) continue;
+          let t = taken.get(s);
+          if (t === undefined) {
+            t = out.takenDown.length;
+            taken.set(s, t);
+            out.takenDown.push(toFingerprint(s));
+          }
+          pairs.taken.push(t);
+          pairs.shared.push(found.bands[k] as number);
+          pairs.image.push(found.image[k] as number);
         }
-      }
-      for (const s of taken) out.takenDown.push(toFingerprint(s));
+        start[j + 1] = pairs.taken.length;
+      });
+      withCounted(out, {
+        bands,
+        nearFraction,
+        windowMs: request.windowMs,
+        newListings: request.newListings,
+        start,
+        taken: Int32Array.from(pairs.taken),
+        shared: Uint16Array.from(pairs.shared),
+        image: Uint8Array.from(pairs.image),
+      });
       // Publications after the earliest takedown asked about: usually the last minutes only.
       const fresh = new Set<Stored>();
       const since = Math.min(...request.takedowns.map((fp) => fp.at));
@@ -573,9 +674,8 @@ export function createInMemoryCrossSellerIndex(
         publishedSearch.rebuild(recent.filter((i) => published.at[i]! > since).map(storedAt));
       }
       for (const fp of request.takedowns) {
-        found.clear();
         publishedSearch.search(toStored(fp), found);
-        for (const s of found) {
+        for (const s of found.refs) {
           if (s.at > fp.at && s.at <= fp.at + request.windowMs) fresh.add(s);
         }
       }

@@ -54,8 +54,11 @@ export function onPublished(
   let obfuscation = text.obfuscation;
   let coded = text.coded;
   // Edits that arrived before their publication (out of order) already carry scores.
+  const listingHash = idHash(e.listing_id);
+  let editedFirst = false;
   for (const edit of state.edits ?? []) {
-    if (edit.listingId !== e.listing_id) continue;
+    if (edit.idHash !== listingHash || edit.listingId !== e.listing_id) continue;
+    editedFirst = true;
     obfuscation = Math.max(obfuscation, edit.obfuscation);
     coded ||= edit.coded;
   }
@@ -65,7 +68,7 @@ export function onPublished(
   const flags = F_CONTENT | (coded ? F_CODED : 0) | (noText ? F_NO_TEXT : 0);
   const counts = countChars(text.shingles) + countChars(titleShingleEstimate(e.title));
   const blob = flat(text.mask + counts + text.sketch + images);
-  const row = [at, logPrice, category, obfuscation, flags, idHash(e.listing_id)];
+  const row = [at, logPrice, category, obfuscation, flags, listingHash];
   const i = state.insertListing(e.listing_id, row, blob);
   state.countListingDay(at);
   if (at < state.firstListedAt) state.firstListedAt = at;
@@ -79,8 +82,12 @@ export function onPublished(
     batch.takenDown.push({ state, entry: t });
     matchTakedown(state, t, config);
   }
-  for (const edit of state.edits ?? []) {
-    if (edit.listingId === e.listing_id) resolveEdit(edit, content);
+  // The same edits (nothing above adds one): most publications have none, and sellers keep
+  // up to `maxEdits` of them.
+  if (editedFirst) {
+    for (const edit of state.edits ?? []) {
+      if (edit.listingId === e.listing_id) resolveEdit(edit, content);
+    }
   }
   return true;
 }
@@ -227,6 +234,7 @@ export function onEdited(
   const fields = (e.title !== undefined ? 1 : 0) | (e.description !== undefined ? 2 : 0);
   const edit: EditEntry = {
     listingId: e.listing_id,
+    idHash: idHash(e.listing_id),
     at,
     fields,
     ratio: Number.NaN,

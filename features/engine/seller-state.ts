@@ -79,6 +79,8 @@ export interface NoticeEntry {
 
 export interface EditEntry {
   listingId: string;
+  /** `idHash(listingId)`: a scan for a listing's edits compares it first, not the id string. */
+  idHash: number;
   at: number;
   /** 1 title, 2 description, 3 both, 0 no text field. */
   fields: number;
