@@ -196,6 +196,47 @@ function instrument(
 
 const round = (x: number, digits = 2) => +x.toFixed(digits);
 
+/** Rows per digest page: a page's JSON must stay under V8's longest string (~512 MB). */
+const DIGEST_PAGE_ROWS = 100_000;
+
+/**
+ * `rows:sha256` of a table's content (FINAL) in ORDER BY ALL order, each row hashed as its JSON
+ * and a newline. Read in pages split on values of the first column (ORDER BY ALL sorts by it
+ * first), so the pages come out in the same global order: the digest is the one a single query
+ * would give, without a result too long for one string at 1M events.
+ */
+async function digestOf(executor: ClickHouseExecutor, table: string): Promise<string> {
+  const [first] = await executor.query<{ name: string }>(
+    `SELECT name FROM system.columns WHERE database = currentDatabase() AND table = {t:String}
+     ORDER BY position LIMIT 1`,
+    { params: { t: table } },
+  );
+  const column = first!.name;
+  const marks = await executor.query<{ b: string }>(
+    `SELECT b FROM (SELECT toString(${column}) AS b FROM ${table} FINAL ORDER BY b)
+     WHERE rowNumberInAllBlocks() % ${DIGEST_PAGE_ROWS} = 0`,
+  );
+  const bounds = [...new Set(marks.map((m) => m.b))].sort((x, y) =>
+    Buffer.compare(Buffer.from(x), Buffer.from(y)),
+  );
+  const hash = createHash('sha256');
+  let rows = 0;
+  for (let i = 0; i <= bounds.length; i++) {
+    const conditions = [
+      ...(i > 0 ? [`toString(${column}) >= {lo:String}`] : []),
+      ...(i < bounds.length ? [`toString(${column}) < {hi:String}`] : []),
+    ];
+    const page = await executor.query<Record<string, unknown>>(
+      `SELECT * FROM ${table} FINAL
+       ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY ALL`,
+      { params: { lo: bounds[i - 1] ?? '', hi: bounds[i] ?? '' } },
+    );
+    for (const row of page) hash.update(JSON.stringify(row)).update('\n');
+    rows += page.length;
+  }
+  return `${rows}:${hash.digest('hex').slice(0, 16)}`;
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const sellers = sellersFor(options.events);
@@ -269,12 +310,7 @@ async function main(): Promise<void> {
     );
     const digests: Record<string, string> = {};
     for (const table of ['events', 'listing_texts', 'identifier_links', 'seller_features']) {
-      const rows = await raw.query<Record<string, unknown>>(
-        `SELECT * FROM ${table} FINAL ORDER BY ALL`,
-      );
-      const hash = createHash('sha256');
-      for (const row of rows) hash.update(JSON.stringify(row)).update('\n');
-      digests[table] = `${rows.length}:${hash.digest('hex').slice(0, 16)}`;
+      digests[table] = await digestOf(raw, table);
     }
 
     // Rows whose text a merge has already blanked (text TTL): their number, and so the digests,

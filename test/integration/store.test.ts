@@ -153,6 +153,13 @@ for (const backend of await clickHouseBackends()) {
           'seller_features_latest',
         ].sort(),
       );
+      // listing_texts is read a few rows per edited listing: small granules (tables/listing-texts.ts).
+      const [layout] = await executor.query<{ create: string }>(
+        `SELECT create_table_query AS create FROM system.tables
+         WHERE database = currentDatabase() AND name = 'listing_texts'`,
+      );
+      expect(layout?.create).toMatch(/index_granularity = 256/);
+      expect(layout?.create).toMatch(/max_compress_block_size = 65536/);
     });
 
     it('comments every table and column, and each module lists exactly its table columns', async () => {

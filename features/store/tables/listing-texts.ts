@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { defineTable, EpochMsSchema, type TableSpec } from './table.ts';
 
+export const LISTING_TEXTS_LAYOUT_SETTINGS = [
+  'index_granularity = 256',
+  'min_compress_block_size = 4096',
+  'max_compress_block_size = 65536',
+] as const;
+
 /**
  * `listing_texts`: one row per listing version (publication or edit). Raw and normalised text are
  * personal data or close to it, so a column TTL blanks them; signatures, image hashes and scores
@@ -15,6 +21,13 @@ export const LISTING_TEXTS_SPEC: TableSpec = {
   partitionBy: 'toYYYYMM(version_at)',
   orderBy: '(seller_id, listing_id, version_at)',
   indexes: ['INDEX idx_listing_id listing_id TYPE bloom_filter GRANULARITY 4'],
+  // The pipeline reads the latest versions of a batch's edited listings (PREWHERE on the key,
+  // FINAL). A seller has a few dozen rows, so with 8,192-row granules the ~200 sellers of a batch
+  // touched nearly every granule, and each read decompressed the ~1 KB of signature and image
+  // hashes of every row: the whole table per batch. Smaller granules and compressed blocks keep
+  // that to the rows near the listings. Fixed at creation: a store created before keeps 8,192-row
+  // granules (the same rows, slower edit lookups); docs/store.md says how to move one.
+  settings: LISTING_TEXTS_LAYOUT_SETTINGS,
   columns: [
     { name: 'listing_id', type: 'String', comment: 'Platform listing id.' },
     { name: 'seller_id', type: 'String', comment: 'Seller who published the listing.' },

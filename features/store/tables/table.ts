@@ -24,6 +24,11 @@ export interface TableSpec {
   orderBy: string;
   /** Data-skipping index clauses, e.g. `INDEX idx_x x TYPE bloom_filter GRANULARITY 4`. */
   indexes?: readonly string[];
+  /**
+   * Table settings besides the common ones, e.g. `index_granularity = 256`. Some (granularity)
+   * are fixed at creation: they apply to stores created since, an existing table keeps its own.
+   */
+  settings?: readonly string[];
 }
 
 /**
@@ -46,7 +51,7 @@ export function createTableSql(spec: TableSpec, textTtlDays: number): string {
     `ENGINE = ${spec.engine}`,
     spec.partitionBy ? `PARTITION BY ${spec.partitionBy}` : '',
     `ORDER BY ${spec.orderBy}`,
-    `SETTINGS ${TABLE_SETTINGS}`,
+    `SETTINGS ${[TABLE_SETTINGS, ...(spec.settings ?? [])].join(', ')}`,
     `COMMENT ${quoteString(spec.comment)}`,
   ]
     .filter((line) => line !== '')
