@@ -1,4 +1,4 @@
-import type { MarketplaceEvent } from '../../streams/contract/index.ts';
+import type { ListingEdited, ListingPublished } from '../../streams/contract/index.ts';
 import type { CategoryPrices } from './category-prices.ts';
 import type { CrossSellerFacts, ListingFingerprint } from './cross-seller.ts';
 import type { ListingTexter, TextFacts } from './listing-text.ts';
@@ -10,8 +10,13 @@ export interface EngineEnv {
   config: FeatureEngineConfig;
   texter: ListingTexter;
   prices: CategoryPrices;
-  /** Text facts of the events of the batch in hand (computed once for lookups and apply). */
-  textOf(event: MarketplaceEvent, text: string): TextFacts;
+  /**
+   * Text facts of a listing event of the batch in hand (its `title\ndescription`, a missing
+   * field as ''), computed once for lookups and apply: the text is only built on a miss.
+   */
+  textOf(event: ListingPublished | ListingEdited): TextFacts;
+  /** `encodeImages` of a publication's image hashes, likewise computed once per batch. */
+  imagesOf(event: ListingPublished): string;
 }
 
 /** What one `apply` call collects for the cross-seller step and the store. */

@@ -14,6 +14,7 @@ import {
 import { deriveFeatures } from './derive.ts';
 import { parseTime } from './event-time.ts';
 import { createFingerprinter } from './fingerprints.ts';
+import { encodeImages } from './image-match.ts';
 import { buildRequest } from './requests.ts';
 import { createListingTexter, type TextFacts } from './listing-text.ts';
 import {
@@ -103,17 +104,26 @@ export function createFeatureEngine(options: FeatureEngineOptions = {}): Feature
   // Text facts are computed once per event object, for `lookupsFor` and `apply` alike; the
   // cache holds the batch in hand only (cleared after each apply).
   const texts = new Map<object, TextFacts>();
+  const images = new Map<object, string>();
   const env: EngineEnv = {
     config,
     texter,
     prices,
-    textOf(event, text) {
+    textOf(event) {
       let facts = texts.get(event);
       if (facts === undefined) {
-        facts = texter.facts(text, event);
+        facts = texter.facts(`${event.title ?? ''}\n${event.description ?? ''}`, event);
         texts.set(event, facts);
       }
       return facts;
+    },
+    imagesOf(event) {
+      let encoded = images.get(event);
+      if (encoded === undefined) {
+        encoded = encodeImages(event.image_hashes);
+        images.set(event, encoded);
+      }
+      return encoded;
     },
   };
   const sellers = new Map<string, SellerState>();
@@ -227,6 +237,7 @@ export function createFeatureEngine(options: FeatureEngineOptions = {}): Feature
     crossSeller?.record(facts);
     lastFacts = facts;
     texts.clear();
+    images.clear();
     return changed;
   }
 

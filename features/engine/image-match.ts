@@ -5,6 +5,8 @@
  * means a Hamming distance ≤ ⌊nearFraction × bits⌋ (PDQ: 31 of 256), for hashes of 64+ bits.
  */
 
+import { scratchCodes } from './codes.ts';
+
 const POPCOUNT = new Uint8Array(256);
 for (let i = 1; i < 256; i += 1) POPCOUNT[i] = (POPCOUNT[i >> 1] as number) + (i & 1);
 
@@ -15,16 +17,28 @@ for (let i = 0; i < 6; i += 1) HEX[97 + i] = 10 + i;
 /** Canonical binary form of image hashes: lower-cased, deduplicated, sorted; odd hex is 0-padded. */
 export function encodeImages(hashes: readonly string[] | undefined): string {
   if (hashes === undefined || hashes.length === 0) return '';
-  const canonical = [
-    ...new Set(hashes.map((h) => (h.length % 2 === 1 ? `0${h}` : h).toLowerCase())),
-  ]
-    .filter((h) => h.length > 0 && h.length <= 510)
-    .sort();
-  const codes: number[] = [];
-  for (const hex of canonical) {
-    codes.push(hex.length / 2);
-    for (let i = 0; i < hex.length; i += 2) {
-      codes.push(((HEX[hex.charCodeAt(i)] ?? 0) << 4) | (HEX[hex.charCodeAt(i + 1)] ?? 0));
+  // Listings have a few hashes: an insertion sort that drops duplicates as it goes, rather than
+  // a map, a set, a filter and a sort. `<` orders by UTF-16 code units, as `sort()` does.
+  const canonical: string[] = [];
+  let n = 0;
+  for (let k = 0; k < hashes.length; k += 1) {
+    const h = hashes[k] as string;
+    const hex = (h.length % 2 === 1 ? `0${h}` : h).toLowerCase();
+    if (hex.length === 0 || hex.length > 510) continue;
+    let i = canonical.length;
+    while (i > 0 && (canonical[i - 1] as string) > hex) i -= 1;
+    if (i > 0 && canonical[i - 1] === hex) continue;
+    canonical.splice(i, 0, hex);
+    n += 1 + hex.length / 2;
+  }
+  const codes = scratchCodes(n);
+  let p = 0;
+  for (let k = 0; k < canonical.length; k += 1) {
+    const hex = canonical[k] as string;
+    codes[p] = hex.length / 2;
+    p += 1;
+    for (let i = 0; i < hex.length; i += 2, p += 1) {
+      codes[p] = ((HEX[hex.charCodeAt(i)] ?? 0) << 4) | (HEX[hex.charCodeAt(i + 1)] ?? 0);
     }
   }
   return String.fromCharCode(...codes);
@@ -47,15 +61,6 @@ export function decodeImages(images: string): string[] {
   return out;
 }
 
-/** Calls `fn(start, length)` for each hash of an encoded list. */
-function each(images: string, fn: (start: number, length: number) => boolean | void): void {
-  for (let p = 0; p < images.length;) {
-    const n = images.charCodeAt(p);
-    if (fn(p + 1, n) === true) return;
-    p += n + 1;
-  }
-}
-
 const radiusOf = (bytes: number, nearFraction: number): number =>
   Math.floor(nearFraction * bytes * 8);
 
@@ -71,17 +76,18 @@ function distance(a: string, i: number, b: string, j: number, n: number, limit: 
 export function imageReuse(a: string, b: string, nearFraction: number): 0 | 1 | 2 {
   if (a === '' || b === '') return 0;
   let best: 0 | 1 | 2 = 0;
-  each(a, (i, n) => {
-    each(b, (j, m) => {
-      if (n !== m) return false;
+  // Every pair of records `[length][bytes…]` (plain loops: this runs for every candidate pair,
+  // and callbacks would allocate closures each time).
+  for (let p = 0; p < a.length; p += a.charCodeAt(p) + 1) {
+    const n = a.charCodeAt(p);
+    for (let q = 0; q < b.length; q += b.charCodeAt(q) + 1) {
+      if (b.charCodeAt(q) !== n) continue;
       const radius = n >= 8 ? radiusOf(n, nearFraction) : 0;
-      const d = distance(a, i, b, j, n, radius);
-      if (d === 0) best = 2;
-      else if (d <= radius) best = 1;
-      return best === 2;
-    });
-    return best === 2;
-  });
+      const d = distance(a, p + 1, b, q + 1, n, radius);
+      if (d === 0) return 2;
+      if (d <= radius) best = 1;
+    }
+  }
   return best;
 }
 

@@ -55,18 +55,28 @@ export function createListingTexter(options: {
   // An own analyser is used by this texter only: the engine's per-batch cache is enough.
   const analyser = options.analyser ?? createTextAnalyser({ ...settings, byOwner: false });
   assertAnalyserSettings(analyser, settings);
-  const mask = new Uint8Array(MASK_CHARS);
+  // Scratch codes reused by every text: plain arrays of small integers, which a spread into
+  // `String.fromCharCode` passes without copying (a typed array would be iterated into a list).
+  const mask = new Array<number>(MASK_CHARS).fill(0);
+  const codes = new Array<number>(options.numHashes).fill(0);
   return {
     numHashes: options.numHashes,
     facts(text, owner) {
       const a = analyser.analyse(text, owner);
       mask.fill(0);
-      for (const token of a.tokens) {
-        const b = murmur3(token, DRIFT_SEED) & (DRIFT_BUCKETS - 1);
+      const tokens = a.tokens;
+      for (let t = 0; t < tokens.length; t += 1) {
+        const b = murmur3(tokens[t] as string, DRIFT_SEED) & (DRIFT_BUCKETS - 1);
         mask[b >> 3] = (mask[b >> 3] as number) | (1 << (b & 7));
       }
+      let sketch = '';
+      if (a.shingles !== 0) {
+        const sig = a.signature;
+        for (let i = 0; i < codes.length; i += 1) codes[i] = (sig[i] as number) & 0xff;
+        sketch = String.fromCharCode(...codes);
+      }
       return {
-        sketch: a.shingles === 0 ? '' : sketchOf(a.signature),
+        sketch,
         shingles: a.shingles,
         obfuscation: a.obfuscation,
         coded: options.coded(a.tokens),
@@ -86,23 +96,23 @@ export function createListingTexter(options: {
 export function bandCodes(sketch: string, bands: number): Int32Array {
   const rows = sketch.length / bands;
   const out = new Int32Array(bands);
+  // One loop per form, so the choice is not made again for every row.
+  if (rows <= 4) {
+    for (let b = 0; b < bands; b += 1) {
+      let h = 0;
+      for (let r = b * rows; r < (b + 1) * rows; r += 1) h = (h << 8) | sketch.charCodeAt(r);
+      out[b] = h;
+    }
+    return out;
+  }
   for (let b = 0; b < bands; b += 1) {
-    let h = rows <= 4 ? 0 : 0x811c9dc5;
+    let h = 0x811c9dc5;
     for (let r = b * rows; r < (b + 1) * rows; r += 1) {
-      h =
-        rows <= 4
-          ? (h << 8) | sketch.charCodeAt(r)
-          : Math.imul(h ^ sketch.charCodeAt(r), 0x01000193);
+      h = Math.imul(h ^ sketch.charCodeAt(r), 0x01000193);
     }
     out[b] = h;
   }
   return out;
-}
-
-function sketchOf(sig: Uint32Array): string {
-  const codes = new Array<number>(sig.length);
-  for (let i = 0; i < sig.length; i += 1) codes[i] = (sig[i] as number) & 0xff;
-  return String.fromCharCode(...codes);
 }
 
 /** A sketch as the b-bit signature exchanged with the store (`Uint32Array` of values 0..255). */
@@ -132,9 +142,14 @@ export function sketchSimilarity(a: string, b: string): number {
   return Math.max(0, (p - 1 / 256) / (1 - 1 / 256));
 }
 
+const TITLE_WORD = /[\p{L}\p{N}]+/gu;
+
 /** Rough shingle count of a title (uni- + bigrams of its words), for partial-edit estimates. */
 export function titleShingleEstimate(title: string): number {
-  const words = title.match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
+  // Counted with `test` (no array of matches); the regular expression is global, so reset.
+  let words = 0;
+  TITLE_WORD.lastIndex = 0;
+  while (TITLE_WORD.test(title)) words += 1;
   return words === 0 ? 0 : 2 * words - 1;
 }
 

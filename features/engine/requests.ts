@@ -3,7 +3,6 @@ import { listingKey } from './context.ts';
 import type { CrossSellerRequest, ListingFingerprint } from './cross-seller.ts';
 import { parseTime } from './event-time.ts';
 import type { Fingerprinter } from './fingerprints.ts';
-import { encodeImages } from './image-match.ts';
 import { DAY, F_CONTENT, L_FLAGS, type ListingContent, type SellerState } from './seller-state.ts';
 import type { AcceptedEvent } from './types.ts';
 
@@ -42,10 +41,10 @@ export function buildRequest(
         sanctioned.add(e.seller_id);
       } else if (e.type === 'listing.published') {
         if ((sellers.get(e.seller_id)?.findListing(e.listing_id) ?? -1) >= 0) return;
-        const text = env.textOf(e, `${e.title}\n${e.description}`);
+        const text = env.textOf(e);
         const content: ListingContent = {
           sketch: text.sketch,
-          images: encodeImages(e.image_hashes),
+          images: env.imagesOf(e),
           shingles: text.shingles,
           titleShingles: 0,
         };

@@ -8,6 +8,7 @@ import type {
   SellerSanctioned,
 } from '../../streams/contract/index.ts';
 import { DSA_CATEGORIES } from '../../streams/contract/index.ts';
+import { scratchCodes } from './codes.ts';
 import { listingKey, type BatchContext, type EngineEnv } from './context.ts';
 import { compactOf, IDENTIFIER_KINDS } from './cross-seller.ts';
 import { encodeImages } from './image-match.ts';
@@ -16,6 +17,7 @@ import { matchNewListing, matchTakedown } from './matching.ts';
 import {
   byListing,
   countChars,
+  countValue,
   F_CODED,
   idHash,
   F_CONTENT,
@@ -48,8 +50,8 @@ export function onPublished(
 ): boolean {
   if (state.findListing(e.listing_id) >= 0) return false;
   const { config, prices } = env;
-  const text = env.textOf(e, `${e.title}\n${e.description}`);
-  const images = encodeImages(e.image_hashes);
+  const text = env.textOf(e);
+  const images = env.imagesOf(e);
   const noText = text.sketch === '';
   let obfuscation = text.obfuscation;
   let coded = text.coded;
@@ -66,8 +68,7 @@ export function onPublished(
   const logPrice = Math.log1p(e.price.amount);
   prices.add(category, logPrice, 1);
   const flags = F_CONTENT | (coded ? F_CODED : 0) | (noText ? F_NO_TEXT : 0);
-  const counts = countChars(text.shingles) + countChars(titleShingleEstimate(e.title));
-  const blob = flat(text.mask + counts + text.sketch + images);
+  const blob = blobOf(text.mask, text.shingles, titleShingleEstimate(e.title), text.sketch, images);
   const row = [at, logPrice, category, obfuscation, flags, listingHash];
   const i = state.insertListing(e.listing_id, row, blob);
   state.countListingDay(at);
@@ -101,6 +102,36 @@ export function flat(s: string): string {
     out += String.fromCharCode(...codes);
   }
   return out;
+}
+
+/**
+ * A listing's blob (seller-state.ts, F_CONTENT): `flat(mask + countChars(shingles) +
+ * countChars(titleShingles) + sketch + images)` in one copy, without the concatenations.
+ */
+function blobOf(
+  mask: string,
+  shingles: number,
+  titleShingles: number,
+  sketch: string,
+  images: string,
+): string {
+  const head = mask.length + 4;
+  const n = head + sketch.length + images.length;
+  // `flat` cuts a long blob (many image hashes) into chunks a spread can pass.
+  if (n > 4096)
+    return flat(mask + countChars(shingles) + countChars(titleShingles) + sketch + images);
+  const codes = scratchCodes(n);
+  for (let k = 0; k < mask.length; k += 1) codes[k] = mask.charCodeAt(k);
+  const s = countValue(shingles);
+  const t = countValue(titleShingles);
+  codes[head - 4] = s >> 8;
+  codes[head - 3] = s & 0xff;
+  codes[head - 2] = t >> 8;
+  codes[head - 1] = t & 0xff;
+  for (let k = 0; k < sketch.length; k += 1) codes[head + k] = sketch.charCodeAt(k);
+  const at = head + sketch.length;
+  for (let k = 0; k < images.length; k += 1) codes[at + k] = images.charCodeAt(k);
+  return String.fromCharCode(...codes);
 }
 
 /** Content kept for months with a takedown: its own strings, not views of a listing blob. */
@@ -243,7 +274,7 @@ export function onEdited(
     coded: false,
   };
   if (fields !== 0) {
-    const text = env.textOf(e, `${e.title ?? ''}\n${e.description ?? ''}`);
+    const text = env.textOf(e);
     edit.obfuscation = text.obfuscation;
     edit.coded = text.coded;
     edit.pending = { sketch: text.sketch, shingles: text.shingles };

@@ -36,8 +36,13 @@ export const CONTENT_HEADER = 4;
 
 /** Two one-byte chars of a count (saturating at 65,535). */
 export function countChars(n: number): string {
-  const v = Math.min(0xffff, Math.max(0, Math.floor(n)));
+  const v = countValue(n);
   return String.fromCharCode(v >> 8, v & 0xff);
+}
+
+/** The count `countChars` stores: 0..65,535. */
+export function countValue(n: number): number {
+  return Math.min(0xffff, Math.max(0, Math.floor(n)));
 }
 
 const countAt = (s: string, i: number): number => (s.charCodeAt(i) << 8) | s.charCodeAt(i + 1);
@@ -236,6 +241,11 @@ export class SellerState {
       this.ids = this.ids.toSpliced(i, 0, listingId);
       this.num = this.num.toSpliced(i * NUM, 0, ...row);
       this.blobs = this.blobs.toSpliced(i, 0, blob);
+    } else if (i === this.ids.length) {
+      // The usual case (listings come in time order): `splice` would also build a result array.
+      this.ids.push(listingId);
+      this.num.push(...row);
+      this.blobs.push(blob);
     } else {
       this.ids.splice(i, 0, listingId);
       this.num.splice(i * NUM, 0, ...row);

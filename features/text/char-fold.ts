@@ -197,7 +197,9 @@ for (const [from, to] of TABLE_RANGES) {
  * stripped anyway), case folding, and removal of default-ignorable (zero-width) code points.
  */
 export function foldCodePoints(text: string): FoldedUnits {
-  const out: string[] = [];
+  // Sized up front (a code point per UTF-16 unit at most; trimmed below): pushes would grow it
+  // by copies. Not a huge text: V8 would make such an array a dictionary.
+  const out: string[] = text.length <= 32_768 ? new Array<string>(text.length) : [];
   const flags = new Uint16Array(text.length);
   // Allocated on the first default-ignorable code point: most texts have none.
   let ignorable: Uint8Array | undefined;
@@ -208,7 +210,7 @@ export function foldCodePoints(text: string): FoldedUnits {
     if (code < TABLE_END) {
       const kind = TABLE_KIND[code] as number;
       if (kind !== 0) {
-        out.push(TABLE_OUT[code] as string);
+        out[u] = TABLE_OUT[code] as string;
         flags[u] = TABLE_FLAGS[code] as number;
         if (kind === 2) (ignorable ??= new Uint8Array(text.length))[u] = 1;
         previousMark = false;
@@ -225,16 +227,17 @@ export function foldCodePoints(text: string): FoldedUnits {
     }
     const mark = MARK.test(cp);
     if (IGNORABLE.test(cp)) {
-      out.push('');
+      out[u] = '';
       (ignorable ??= new Uint8Array(text.length))[u] = 1;
     } else {
       const fold = foldNonAscii(cp, previousMark);
-      out.push(fold.out);
+      out[u] = fold.out;
       flags[u] = fold.flags;
     }
     previousMark = mark;
   }
-  const units = { out, flags: flags.subarray(0, u) };
+  if (u < out.length) out.length = u;
+  const units = { out, flags: u === flags.length ? flags : flags.subarray(0, u) };
   if (ignorable !== undefined) flagHiddenIgnorables(ignorable, units);
   return units;
 }

@@ -7,18 +7,36 @@ import type { FoldedUnits } from './char-fold.ts';
  */
 export interface CharStream {
   chars: string[];
+  /** Read-only, and possibly longer than `chars` (the shared identity map of `toStream`). */
   owners: Int32Array;
 }
 
+/**
+ * `owners` of a stream whose char i is unit i, shared by every such stream (never written):
+ * 0, 1, 2, … grown to the longest text seen, so the usual text allocates no owner array.
+ */
+let IDENTITY = new Int32Array(0);
+
+function identityOwners(length: number): Int32Array {
+  if (IDENTITY.length < length) {
+    IDENTITY = new Int32Array(Math.max(length, 2 * IDENTITY.length, 1024));
+    for (let u = 0; u < IDENTITY.length; u += 1) IDENTITY[u] = u;
+  }
+  return IDENTITY;
+}
+
+/**
+ * The units as a stream. In the usual case the stream's chars are `units.out` itself, not a
+ * copy: later steps only rewrite chars into other non-empty chars (leet symbols and digits into
+ * letters), which leaves every use of `units.out` (empty or not) as it was.
+ */
 export function toStream(units: FoldedUnits): CharStream {
   const { out } = units;
   let simple = true;
   for (let u = 0; u < out.length && simple; u += 1) simple = (out[u] as string).length === 1;
   if (simple) {
     // Every unit folded to one UTF-16 unit (the usual case, `é` → `e` included).
-    const owners = new Int32Array(out.length);
-    for (let u = 0; u < out.length; u += 1) owners[u] = u;
-    return { chars: out.slice(), owners };
+    return { chars: out, owners: identityOwners(out.length) };
   }
   const chars: string[] = [];
   const owners: number[] = [];
@@ -82,8 +100,13 @@ interface Segments {
   wordFirst: boolean;
 }
 
+/** `Segments.bounds`, reused by every text (only read before the next text's segments). */
+let BOUNDS = new Int32Array(1024);
+
 function segments(chars: string[]): Segments {
-  const bounds = new Int32Array(chars.length + 1);
+  if (BOUNDS.length < chars.length + 1) BOUNDS = new Int32Array(2 * (chars.length + 1));
+  const bounds = BOUNDS;
+  bounds[0] = 0;
   let count = 0;
   const wordFirst = chars.length > 0 && isWordChar(chars[0] as string);
   let word = wordFirst;

@@ -94,12 +94,19 @@ export function normaliseText(text: string): NormalisedText {
   }
   const foreignText = foreign * 2 > letters;
 
+  // Words are cut from the stream joined once (chars of one UTF-16 unit, the usual case), except
+  // those whose digits leet folding has just rewritten.
+  const chars = stream.chars;
+  let units16 = true;
+  for (let i = 0; i < chars.length && units16; i += 1) units16 = (chars[i] as string).length === 1;
+  const joined = units16 && chars.length > 0 ? chars.join('') : undefined;
+
   const folded: string[] = [];
   const tokens: string[] = [];
   for (const word of words) {
-    foldLeetDigits(word, units);
+    const rewritten = foldLeetDigits(word, units);
     if (candidates) resolveConfusables(word, units, foreignText);
-    const value = collapseRepeats(word, units);
+    const value = collapseRepeats(word, units, rewritten ? undefined : joined);
     folded.push(value);
     if (word.beforeApostrophe && isElision(value)) continue;
     pushTokens(value, tokens);

@@ -31,19 +31,19 @@ function flag(units: FoldedUnits, owner: number | undefined, bit: number): void 
  * when the same word already has such an inner run — model names and sizes (`ps5`, `iphone7`,
  * `36cm`, `4x4`, `s21`) keep their digits.
  */
-export function foldLeetDigits(word: Word, units: FoldedUnits): void {
+export function foldLeetDigits(word: Word, units: FoldedUnits): boolean {
   const { chars, start, end } = word;
   let first = start;
   while (first < end && !isDigit(chars[first] as string)) first += 1;
-  if (first === end) return;
+  if (first === end) return false;
   // An inner run needs a letter before it: none in a word that starts with its digits and has
   // nothing else (`36`, `2024`), the common case.
   if (first === start) {
     let k = start + 1;
     while (k < end && isDigit(chars[k] as string)) k += 1;
-    if (k === end) return;
+    if (k === end) return false;
   }
-  foldDigitRuns(word, units);
+  return foldDigitRuns(word, units);
 }
 
 interface Run {
@@ -51,8 +51,11 @@ interface Run {
   end: number;
 }
 
-/** `foldLeetDigits` for a word with digits, in place in the stream (indices are the stream's). */
-function foldDigitRuns(word: Word, units: FoldedUnits): void {
+/**
+ * `foldLeetDigits` for a word with digits, in place in the stream (indices are the stream's).
+ * True when it rewrote a digit.
+ */
+function foldDigitRuns(word: Word, units: FoldedUnits): boolean {
   const { chars, owners, start, end } = word;
   const runs: Run[] = [];
   let i = start;
@@ -79,7 +82,7 @@ function foldDigitRuns(word: Word, units: FoldedUnits): void {
       isLetter(chars[r.end] as string) &&
       leetable(r),
   );
-  if (inner.length === 0) return;
+  if (inner.length === 0) return false;
   const edges = runs.filter(
     (r) =>
       r.end - r.start === 1 &&
@@ -93,6 +96,7 @@ function foldDigitRuns(word: Word, units: FoldedUnits): void {
       flag(units, owners[k], Flag.leet);
     }
   }
+  return true;
 }
 
 /**
@@ -126,12 +130,23 @@ export function resolveConfusables(word: Word, units: FoldedUnits, foreignText: 
   }
 }
 
+/** True when `chars[start, end)` repeats a char three times in a row. */
+function hasRunOfThree(chars: string[], start: number, end: number): boolean {
+  for (let k = start + 2; k < end; k += 1) {
+    if (chars[k] === chars[k - 1] && chars[k] === chars[k - 2]) return true;
+  }
+  return false;
+}
+
 /**
  * Runs of three or more of the same letter (`poupéééée`, `dolllll`) are cut to two; words
- * with a legitimate double letter are untouched. Returns the kept characters.
+ * with a legitimate double letter are untouched. Returns the kept characters. `joined`: the
+ * stream's chars joined, when each is one UTF-16 unit and the word's are as joined; a word
+ * without such a run is then its slice (one string, not one per char).
  */
-export function collapseRepeats(word: Word, units: FoldedUnits): string {
+export function collapseRepeats(word: Word, units: FoldedUnits, joined?: string): string {
   const { chars, start, end } = word;
+  if (joined !== undefined && !hasRunOfThree(chars, start, end)) return joined.slice(start, end);
   let out = '';
   let run = 0;
   let previous = '';
