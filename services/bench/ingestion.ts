@@ -108,6 +108,8 @@ export async function openBenchIngestion(options: OpenIngestionOptions): Promise
       sessionTimeout: config.VIGIE_SESSION_TIMEOUT_MS,
       backoff: { initialMs: config.VIGIE_RETRY_INITIAL_MS },
       inFlight: config.VIGIE_KAFKA_IN_FLIGHT,
+      // A backlog's runs overlap; near real time, a run waits to grow (coalesce.ts).
+      overlapFrom: config.VIGIE_BATCH_SIZE,
     });
     let started = false;
     return {

@@ -134,4 +134,25 @@ describe('createBatchCoalescer', () => {
       );
     }
   });
+
+  it("tells a run's sources it is taken only from `overlapFrom` records", async () => {
+    const acks: string[] = [];
+    const taken: string[] = [];
+    const onBatch = createBatchCoalescer({
+      depth: 2,
+      overlapFrom: 2,
+      process: async (merged) => {
+        merged.taken?.();
+        await merged.ack();
+      },
+    });
+    const small = batch('small', 1, acks);
+    small.taken = () => taken.push('small');
+    await onBatch(small);
+    const big = batch('big', 2, acks);
+    big.taken = () => taken.push('big');
+    await onBatch(big);
+    expect(taken).toEqual(['big']);
+    expect(acks).toEqual(['small', 'big']);
+  });
 });

@@ -12,6 +12,13 @@ export interface BatchCoalescerOptions {
    * CPU parts, snapshot writes and hooks in order.
    */
   depth?: number;
+  /**
+   * With depth 2, the smallest run whose constituents are told they are taken (so that their
+   * sources fetch on). A smaller run goes one at a time: near real time, runs are small, and
+   * overlapping them only makes more and smaller runs, each paying its store round trips,
+   * inserts and detector pass; waiting lets the next run grow. Default 0: every run.
+   */
+  overlapFrom?: number;
 }
 
 interface Waiting {
@@ -34,6 +41,7 @@ export function createBatchCoalescer(
 ): (batch: RecordBatch) => Promise<void> {
   const maxRecords = options.maxRecords ?? 20_000;
   const depth = options.depth ?? 1;
+  const overlapFrom = options.overlapFrom ?? 0;
   /** Runs started and not yet settled (acknowledged or failed). */
   const running = new Set<Promise<void>>();
   let waiting: Waiting[] = [];
@@ -64,15 +72,16 @@ export function createBatchCoalescer(
         if (group.length === 0) continue;
         let markTaken!: () => void;
         const taken = new Promise<void>((resolve) => (markTaken = resolve));
+        const records =
+          group.length === 1 ? group[0]!.batch.records : group.flatMap((w) => w.batch.records);
         const merged: RecordBatch = {
-          records:
-            group.length === 1 ? group[0]!.batch.records : group.flatMap((w) => w.batch.records),
+          records,
           priority: group[0]!.batch.priority ?? false,
           ack: async () => {
             for (const w of group) await w.batch.ack();
           },
           taken: () => {
-            for (const w of group) w.batch.taken?.();
+            if (records.length >= overlapFrom) for (const w of group) w.batch.taken?.();
             markTaken();
           },
         };

@@ -31,6 +31,11 @@ export interface IngestServiceOptions {
    * and the coalescer starts the next run then (see kafka-source.ts `inFlight`). Default 1.
    */
   inFlight?: number;
+  /**
+   * With two in flight, the smallest run (records) that lets the next fetch go on before it is
+   * acknowledged; smaller runs go one at a time (see coalesce.ts `overlapFrom`). Default 0.
+   */
+  overlapFrom?: number;
 }
 
 export interface IngestService {
@@ -51,6 +56,7 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
   const onMainBatch = createBatchCoalescer({
     process: (batch) => pipeline.process(batch),
     depth: inFlight,
+    overlapFrom: options.overlapFrom,
   });
   const onLag = (topic: string, partition: number, lag: number) =>
     pipeline.metrics.lag(topic, partition, lag);

@@ -49,6 +49,8 @@ export function consumerOptionsFrom(
     sessionTimeout: config.VIGIE_SESSION_TIMEOUT_MS,
     backoff: { initialMs: config.VIGIE_RETRY_INITIAL_MS },
     inFlight: config.VIGIE_KAFKA_IN_FLIGHT,
+    // A backlog's runs overlap; near real time, a run waits to grow (coalesce.ts).
+    overlapFrom: config.VIGIE_BATCH_SIZE,
   };
 }
 
