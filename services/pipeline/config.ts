@@ -16,11 +16,14 @@ export const PipelineEnvSchema = BaseEnvSchema.extend({
    */
   VIGIE_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /**
-   * Main-topic runs in flight. 2: the next fetch is taken as soon as a run's CPU part is done, so
-   * its writes, snapshot write and detector pass overlap the next run's work; offsets are still
-   * committed only once a run is stored, in order. 1: one run at a time. Default 2.
+   * Main-topic runs in flight. 2: the next fetch is taken as soon as a run of at least
+   * VIGIE_BATCH_SIZE records (a backlog) has its CPU part done, so its writes, snapshot write and
+   * detector pass overlap the next run's work; smaller runs go one at a time. Offsets are still
+   * committed only once a run is stored, in order. 1: one run at a time. Default 1: on the 1M
+   * bench, 2 drained a backlog ~5 % faster but its produce-to-score latency came out worse in
+   * both runs (docs/performance.md, fourth session).
    */
-  VIGIE_KAFKA_IN_FLIGHT: z.coerce.number().int().min(1).max(2).default(2),
+  VIGIE_KAFKA_IN_FLIGHT: z.coerce.number().int().min(1).max(2).default(1),
   /**
    * `full`: rebuild every seller's feature state from the store at start, before consuming (exact
    * after a restart). `lazy`: rebuild each seller on its first event (fast start; cross-seller
