@@ -93,7 +93,8 @@ async function startService(
     topic: names.main,
     priorityTopic: names.priority,
     backoff: { initialMs: 50, maxMs: 500 },
-    // As `vigie run` wires it (VIGIE_KAFKA_IN_FLIGHT): a run's tail overlaps the next run.
+    // Runs in flight (VIGIE_KAFKA_IN_FLIGHT=2, every run overlapped): the store-down test then
+    // fails runs after the next was fetched, and nothing may be lost or doubled.
     inFlight: 2,
   });
   await service.start();
