@@ -1,22 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { encodeImages, imageReuse } from './image-match.ts';
 import { bandCodes, titleShingleEstimate } from './listing-text.ts';
+import { mulberry32 } from '../prng.ts';
 
 /**
  * The allocation-free rewrites of per-event helpers give what the plain versions they replaced
  * gave (kept here as references).
  */
 
-/** Seeded xorshift32, so failures reproduce. */
-function random(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
+/** Seeded, so failures reproduce. */
+const random = mulberry32;
 
 const HEX = '0123456789abcdefABCDEF';
 

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createImageMatcher, decodeImages, encodeImages, IntMultimap } from './image-match.ts';
+import { mulberry32 } from '../prng.ts';
 
-/** Seeded xorshift32, so failures reproduce. */
-function random(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
+/** Seeded, so failures reproduce. */
+const random = mulberry32;
 
 const hex = (next: () => number, bytes: number): string =>
   Array.from({ length: bytes }, () =>
