@@ -44,8 +44,7 @@ import { decodeBatch } from '../pipeline/decode-batch.ts';
 import { createEngineStage } from '../pipeline/engine-stage.ts';
 import { createPipelineStore } from '../pipeline/store-adapter.ts';
 import type { AcceptedEvent } from '../pipeline/types.ts';
-import { simulateMarketplace } from '../simulator/index.ts';
-import { DATASET_DAYS, sellersFor } from './dataset.ts';
+import { simulatedLines } from './dataset.ts';
 
 interface ChdbCostOptions {
   events: number;
@@ -239,10 +238,7 @@ async function digestOf(executor: ClickHouseExecutor, table: string): Promise<st
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  const sellers = sellersFor(options.events);
-  const simulation = simulateMarketplace({ sellers, days: DATASET_DAYS, seed: options.seed });
-  const lines: Buffer[] = [];
-  for (const line of simulation.events) lines.push(Buffer.from(line));
+  const lines = simulatedLines(options.events, options.seed);
   const receivedAt = Date.UTC(2025, 0, 1);
   const computedAt = new Date(receivedAt);
   const logger = pino({ level: 'silent' });

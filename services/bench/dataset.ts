@@ -25,6 +25,22 @@ export function sellersFor(events: number): number {
   return Math.max(10, Math.ceil(events / EVENTS_PER_SELLER));
 }
 
+/**
+ * The bench's simulated stream of ~`events` lines as UTF-8 buffers, in memory (the CPU-only
+ * benches: engine, chDB statements). Encoded up front, off the V8 heap, so heap readings taken
+ * afterwards see the measured state only.
+ */
+export function simulatedLines(events: number, seed: number): Buffer[] {
+  const simulation = simulateMarketplace({
+    sellers: sellersFor(events),
+    days: DATASET_DAYS,
+    seed,
+  });
+  const lines: Buffer[] = [];
+  for (const line of simulation.events) lines.push(Buffer.from(line));
+  return lines;
+}
+
 /** Simulates ~`events` lines (12,500 sellers × 30 days ≈ 1,015,000) and writes them to a file. */
 export async function prepareDataset(
   events: number,

@@ -26,8 +26,7 @@ import { createTextAnalyser } from '../../features/text/index.ts';
 import type { RawRecord } from '../../streams/contract/index.ts';
 import { decodeBatch } from '../pipeline/decode-batch.ts';
 import { createTableRowBuilder } from '../pipeline/table-rows.ts';
-import { simulateMarketplace } from '../simulator/index.ts';
-import { DATASET_DAYS, sellersFor } from './dataset.ts';
+import { simulatedLines } from './dataset.ts';
 import { collectGarbage } from './memory.ts';
 
 const BATCH = 5_000;
@@ -69,11 +68,7 @@ function featuresDigest(engine: FeatureEngine): string {
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  const sellers = sellersFor(options.events);
-  const simulation = simulateMarketplace({ sellers, days: DATASET_DAYS, seed: options.seed });
-  // Encoded up front (off the V8 heap), so the heap readings see the engine's state only.
-  const lines: Buffer[] = [];
-  for (const line of simulation.events) lines.push(Buffer.from(line));
+  const lines = simulatedLines(options.events, options.seed);
   const origin = { kind: 'file', file: 'sim.ndjson', line: 0 } as const;
   const receivedAt = Date.UTC(2025, 0, 1);
 
