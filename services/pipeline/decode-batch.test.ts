@@ -45,6 +45,15 @@ describe('decodeBatch', () => {
     expect(out.events[0]?.raw).toBe(JSON.stringify(event('e1')));
   });
 
+  it('stores the record text as it came, a leading BOM included', () => {
+    const bytes = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from(JSON.stringify(event('e1'))),
+    ]);
+    const out = decodeBatch([rec('', 1, { bytes })], at);
+    expect(out.events[0]?.raw).toBe(bytes.toString('utf8'));
+  });
+
   it('rejects invalid UTF-8 as invalid JSON rather than repairing it', () => {
     const bad = Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]);
     const out = decodeBatch([rec('', 1, { bytes: bad })], at);

@@ -54,7 +54,7 @@ export function decodeBatch(records: readonly RawRecord[], at: Date): DecodedBat
     seen.add(decoded.event.event_id);
     events.push({
       event: decoded.event,
-      raw: record.bytes.toString('utf8'),
+      raw: decoded.text,
       receivedAt: record.receivedAt,
       origin: record.origin,
     });

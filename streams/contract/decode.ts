@@ -5,9 +5,22 @@ import { MAX_RECORD_BYTES } from './vocabularies.ts';
 export type RejectCode = 'INVALID_JSON' | 'SCHEMA_VIOLATION' | 'OVERSIZE_RECORD';
 
 export type DecodeResult =
-  { ok: true; event: MarketplaceEvent } | { ok: false; code: RejectCode; reason: string };
+  | {
+      ok: true;
+      event: MarketplaceEvent;
+      /** The record as text (for bytes, their UTF-8 decoding, a leading BOM kept): the raw to store. */
+      text: string;
+    }
+  | { ok: false; code: RejectCode; reason: string };
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading BOM in the text, so `text` is exactly `bytes.toString('utf8')`;
+// decodeRecord skips it before JSON.parse, as the default decoder would.
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+// Every record of the stream goes through this schema on the pipeline's main thread, so it is
+// compiled once (zod's generated fast path: about a third of the interpreter's cost per event).
+// A record the fast path refuses is parsed again by the interpreter, which gives the reasons.
+const CompiledEventSchema = z.compile(MarketplaceEventSchema);
 
 /**
  * Decodes one record (bytes or text) into a contract event, or says precisely why not.
@@ -23,14 +36,21 @@ export function decodeRecord(raw: Uint8Array | string): DecodeResult {
     };
   }
   let text: string;
-  try {
-    text = typeof raw === 'string' ? raw : decoder.decode(raw);
-  } catch {
-    return { ok: false, code: 'INVALID_JSON', reason: 'record is not valid UTF-8' };
+  let json: string;
+  if (typeof raw === 'string') {
+    text = raw;
+    json = raw;
+  } else {
+    try {
+      text = decoder.decode(raw);
+    } catch {
+      return { ok: false, code: 'INVALID_JSON', reason: 'record is not valid UTF-8' };
+    }
+    json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(json);
   } catch (err) {
     return {
       ok: false,
@@ -38,7 +58,7 @@ export function decodeRecord(raw: Uint8Array | string): DecodeResult {
       reason: `record is not valid JSON: ${(err as Error).message}`,
     };
   }
-  const parsed = MarketplaceEventSchema.safeParse(value);
+  const parsed = CompiledEventSchema.safeParse(value);
   if (!parsed.success) {
     return {
       ok: false,
@@ -46,5 +66,5 @@ export function decodeRecord(raw: Uint8Array | string): DecodeResult {
       reason: z.prettifyError(parsed.error).replace(/\n/g, '; '),
     };
   }
-  return { ok: true, event: parsed.data };
+  return { ok: true, event: parsed.data, text };
 }
