@@ -90,6 +90,9 @@ export async function createApiDeps(options: ApiDepsOptions): Promise<AppDeps> {
       // Rows of the seller still buffered would be written after the erasure: flush them first.
       await store.flush();
       const report = await eraseSeller(executor, sellerId, { actor: `key:${by.keyId}`, now });
+      // The same process's pipeline still holds the seller in memory (engine state, remembered
+      // listing versions): without this, its next event would snapshot the erased history again.
+      options.ingest?.forget?.([sellerId]);
       // The seller's taken-down listings leave the check index with the next full load.
       await takedowns.load();
       return report;

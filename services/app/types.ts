@@ -12,6 +12,12 @@ export type SellerAssessor = Pick<DetectorLoop, 'assess'>;
 /** The ingestion path for HTTP: the pipeline's `process` (decode, dedupe, store, features). */
 export interface IngestPort {
   process(batch: RecordBatch): Promise<BatchResult>;
+  /**
+   * Drops what the ingestion path holds in memory of these sellers (called after an erasure):
+   * the feature engine's state and the store adapter's remembered rows. Optional: a port that
+   * holds nothing per seller has nothing to drop.
+   */
+  forget?(sellerIds: readonly string[]): void;
 }
 
 /** The configuration createApiDeps reads (a parsed ApiEnv satisfies it). */

@@ -105,6 +105,7 @@ export function createTimedPipeline(inner: Pipeline): TimedPipeline {
     },
     rebuild: () => inner.rebuild(),
     reassigned: () => inner.reassigned(),
+    forget: (sellerIds) => inner.forget(sellerIds),
     stop: () => inner.stop(),
   };
 

@@ -76,6 +76,10 @@ export function createEngineStage(
       }
       return changed;
     },
+    forget(sellerIds: readonly string[]) {
+      engine.forget(sellerIds);
+      for (const id of sellerIds) lastAt.delete(id);
+    },
     snapshots(sellerIds: readonly string[], computedAt: Date): SellerFeaturesRow[] {
       const out: SellerFeaturesRow[] = [];
       for (const id of sellerIds) {

@@ -64,6 +64,11 @@ export interface Pipeline {
    * from the store the next time one of its events comes, before the event is applied.
    */
   reassigned(): void;
+  /**
+   * Drops what the pipeline holds of these sellers (after an erasure): the features' state and
+   * the store adapter's remembered rows. Their next event rebuilds them from the store.
+   */
+  forget(sellerIds: readonly string[]): void;
   /** Waits for the batches in hand, then refuses new ones. */
   stop(): Promise<void>;
   readonly metrics: PipelineMetrics;
@@ -322,6 +327,12 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
     reassigned() {
       allHydrated = false;
       hydrated = new Set();
+      store.forget?.();
+    },
+    forget(sellerIds) {
+      features.forget?.(sellerIds);
+      store.forget?.(sellerIds);
+      for (const id of sellerIds) hydrated.delete(id);
     },
     async stop() {
       stopped = true;

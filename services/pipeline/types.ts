@@ -30,6 +30,12 @@ export interface PipelineStore<Snapshot = unknown> {
   writeEvents(events: readonly AcceptedEvent[]): Promise<void>;
   /** Durably writes feature snapshots (one per changed seller). */
   writeSnapshots(snapshots: readonly Snapshot[]): Promise<void>;
+  /**
+   * Drops what the store remembers of its rows (every seller's, or these sellers'): after a
+   * rebalance other instances may have written them, after an erasure they are gone. Optional:
+   * a store that remembers nothing has nothing to drop.
+   */
+  forget?(sellerIds?: readonly string[]): void;
 }
 
 /**
@@ -48,6 +54,8 @@ export interface FeatureStage<Snapshot = unknown> {
    */
   /** MinHash settings, and the text analyser the rows share with the engine (one analysis per text). */
   readonly minhash?: { numHashes: number; seed: number; analyser?: TextAnalyser };
+  /** Drops these sellers' state (after an erasure); their next event starts them afresh. */
+  forget?(sellerIds: readonly string[]): void;
 }
 
 /**

@@ -472,6 +472,16 @@ describe('HTTP API over the real store, pipeline and detector', () => {
     );
     expect(audit).toEqual([{ actor: 'key:admin', target: report.pseudonym }]);
     expect((await get('/v1/sellers/rec-1')).statusCode).toBe(404);
+    // The pipeline in this process forgot the seller: a new event starts it afresh, with none of
+    // the erased takedowns (the engine kept them before the erasure reached it).
+    const back = await h.ingest([
+      ev.published('rec-1', 40, 'L-rec-new', 'Lampe', 'Lampe de bureau'),
+    ]);
+    expect(back.status).toBe(200);
+    const [latest] = await h.executor.query<{ takedowns_total: string }>(
+      `SELECT takedowns_total FROM seller_features_latest WHERE seller_id = 'rec-1'`,
+    );
+    expect(Number(latest?.takedowns_total)).toBe(0);
     const after = await check('newcomer', draft);
     expect(after.listing.nearest_taken_down).toEqual([]);
     expect(after.action).toBe('allow');
