@@ -1,7 +1,6 @@
 import { VigieError } from '../../streams/errors.ts';
 import { createMinHasher, type MinHasherOptions } from './minhash.ts';
 import { normaliseText } from './normalise.ts';
-import { shingles } from './shingles.ts';
 
 /** Everything the engine and the stored `listing_texts` rows take from one listing text. */
 export interface TextAnalysis {
@@ -51,14 +50,14 @@ export function createTextAnalyser(options: TextAnalyserOptions = {}): TextAnaly
 
   function compute(text: string): TextAnalysis {
     const norm = normaliseText(text);
-    const items = shingles(norm.tokens);
+    const signed = hasher.signTokens(norm.tokens);
     return {
       text,
       normalised: norm.normalised,
       tokens: norm.tokens,
       obfuscation: norm.obfuscation,
-      shingles: items.length,
-      signature: hasher.signature(items),
+      shingles: signed.shingles,
+      signature: signed.signature,
     };
   }
 

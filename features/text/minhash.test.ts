@@ -94,6 +94,38 @@ describe('MinHash', () => {
   });
 });
 
+describe('signTokens', () => {
+  it('signs and counts the shingles as signature(shingles(tokens)) does, in either backend', () => {
+    const random = mulberry32(99);
+    const words = ['poupée', 'reborn', '55', 'cm', 'ππ', 'ab', '2024', 'x', '', '𝒜𝒷'];
+    const lists: string[][] = [
+      [],
+      ['12'],
+      ['a', 'a', 'a'],
+      // A space or a `#` in a token (never from normaliseText) takes the string path.
+      ['a b', 'a', 'b'],
+      ['#1', '1', '1'],
+      // More tokens than bigrams are paired for.
+      Array.from({ length: 20_000 }, (_, i) => `t${i}`),
+      ...Array.from({ length: 200 }, () =>
+        Array.from(
+          { length: Math.floor(random() * 40) },
+          () => words[Math.floor(random() * words.length)] as string,
+        ),
+      ),
+    ];
+    for (const wasm of [true, false]) {
+      const h = createMinHasher({ wasm });
+      for (const tokens of lists) {
+        const items = shingles(tokens);
+        const signed = h.signTokens(tokens);
+        expect(signed.shingles).toBe(items.length);
+        expect([...signed.signature]).toEqual([...h.signature(items)]);
+      }
+    }
+  });
+});
+
 describe('re-list matching at RELIST_SIMILARITY_THRESHOLD', () => {
   const original = 'Poupée reborn réaliste 55 cm yeux bleus, vêtements inclus';
 

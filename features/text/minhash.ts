@@ -2,7 +2,7 @@ import { VigieError } from '../../streams/errors.ts';
 import { createMinHashKernel } from './minhash-kernel.ts';
 import { fmix32, murmur3 } from './murmur3.ts';
 import type { NormalisedText } from './normalise.ts';
-import { shingles } from './shingles.ts';
+import { shingleHashes, shingles } from './shingles.ts';
 
 /** 128 hashes: standard error of the Jaccard estimate ≤ 0.045 (0.035 around 0.8). */
 export const DEFAULT_NUM_HASHES = 128;
@@ -34,6 +34,11 @@ export interface MinHasher {
    * which matches nothing.
    */
   signature(text: NormalisedText | string[]): Uint32Array;
+  /**
+   * `signature(tokens)` of comparison tokens, with the number of distinct shingles, without
+   * building the shingle strings (`shingleHashes`).
+   */
+  signTokens(tokens: readonly string[]): { signature: Uint32Array; shingles: number };
 }
 
 /**
@@ -65,6 +70,26 @@ export function createMinHasher(options: MinHasherOptions = {}): MinHasher {
 
   const kernel = options.wasm === false ? null : createMinHashKernel(salts);
 
+  /** The slot minima of the first `n` shingle hashes, when the kernel is not there. */
+  function jsMinima(hashes: Uint32Array, n: number): Uint32Array {
+    const sig = new Uint32Array(numHashes).fill(EMPTY_SLOT);
+    for (let k = 0; k < n; k += 1) {
+      const x = hashes[k] as number;
+      // fmix32 inlined: this loop is the whole cost of a signature.
+      for (let i = 0; i < numHashes; i += 1) {
+        let h = x ^ (salts[i] as number);
+        h ^= h >>> 16;
+        h = Math.imul(h, 0x85ebca6b);
+        h ^= h >>> 13;
+        h = Math.imul(h, 0xc2b2ae35);
+        h ^= h >>> 16;
+        h >>>= 0;
+        if (h < (sig[i] as number)) sig[i] = h;
+      }
+    }
+    return sig;
+  }
+
   return {
     numHashes,
     seed,
@@ -77,22 +102,21 @@ export function createMinHasher(options: MinHasherOptions = {}): MinHasher {
         for (let k = 0; k < items.length; k += 1) input[k] = murmur3(items[k] as string, seed);
         return kernel.minima(items.length);
       }
-      const sig = new Uint32Array(numHashes).fill(EMPTY_SLOT);
-      for (const item of items) {
-        const x = murmur3(item, seed);
-        // fmix32 inlined: this loop is the whole cost of a signature.
-        for (let i = 0; i < numHashes; i += 1) {
-          let h = x ^ (salts[i] as number);
-          h ^= h >>> 16;
-          h = Math.imul(h, 0x85ebca6b);
-          h ^= h >>> 13;
-          h = Math.imul(h, 0xc2b2ae35);
-          h ^= h >>> 16;
-          h >>>= 0;
-          if (h < (sig[i] as number)) sig[i] = h;
-        }
+      const hashes = new Uint32Array(items.length);
+      for (let k = 0; k < items.length; k += 1) hashes[k] = murmur3(items[k] as string, seed);
+      return jsMinima(hashes, items.length);
+    },
+    signTokens(tokens) {
+      // Room for every unigram, its `#` twin and every bigram.
+      const room = 3 * tokens.length;
+      const input = kernel === null ? null : kernel.input(room);
+      if (kernel !== null && input !== null) {
+        const n = shingleHashes(tokens, seed, input);
+        return { signature: kernel.minima(n), shingles: n };
       }
-      return sig;
+      const hashes = new Uint32Array(room);
+      const n = shingleHashes(tokens, seed, hashes);
+      return { signature: jsMinima(hashes, n), shingles: n };
     },
   };
 }

@@ -63,11 +63,12 @@ function hashAscii(text: string, seed: number): number {
   return fmix32(h);
 }
 
-function hashBytes(bytes: Uint8Array, seed: number): number {
-  const length = bytes.length;
+/** MurmurHash3 x86_32 of `bytes[start, end)`, as an unsigned 32-bit integer. */
+export function murmur3Bytes(bytes: Uint8Array, start: number, end: number, seed = 0): number {
+  const length = end - start;
   let h = seed >>> 0;
-  const blocks = length & ~3;
-  for (let i = 0; i < blocks; i += 4) {
+  const blocks = start + (length & ~3);
+  for (let i = start; i < blocks; i += 4) {
     const k =
       (bytes[i] as number) |
       ((bytes[i + 1] as number) << 8) |
@@ -97,5 +98,6 @@ function hashBytes(bytes: Uint8Array, seed: number): number {
 export function murmur3(text: string, seed = 0): number {
   // ASCII (almost every shingle) is its own UTF-8: hashed from the string, without encoding.
   if (isAscii(text)) return hashAscii(text, seed);
-  return hashBytes(encoder.encode(text), seed);
+  const bytes = encoder.encode(text);
+  return murmur3Bytes(bytes, 0, bytes.length, seed);
 }

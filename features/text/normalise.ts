@@ -60,6 +60,27 @@ function mixesDigits(word: string): boolean {
   return digits > 0 && digits < word.length;
 }
 
+/**
+ * `chars.join('')` when every char is one UTF-16 unit (else undefined), through their codes: a
+ * spread of small integers into `String.fromCharCode` is about three times faster than joining an
+ * array of one-char strings, and this runs on every text.
+ */
+function joinUnits(chars: readonly string[]): string | undefined {
+  if (chars.length === 0) return undefined;
+  let joined = '';
+  // In chunks, as a spread passes a bounded number of arguments.
+  for (let from = 0; from < chars.length; from += 4096) {
+    const codes = new Array<number>(Math.min(4096, chars.length - from));
+    for (let k = 0; k < codes.length; k += 1) {
+      const ch = chars[from + k] as string;
+      if (ch.length !== 1) return undefined;
+      codes[k] = ch.charCodeAt(0);
+    }
+    joined += String.fromCharCode(...codes);
+  }
+  return joined;
+}
+
 function emptySignals(): ObfuscationSignals {
   return { zeroWidth: 0, confusable: 0, compat: 0, diacritic: 0, leet: 0, separator: 0, repeat: 0 };
 }
@@ -96,10 +117,7 @@ export function normaliseText(text: string): NormalisedText {
 
   // Words are cut from the stream joined once (chars of one UTF-16 unit, the usual case), except
   // those whose digits leet folding has just rewritten.
-  const chars = stream.chars;
-  let units16 = true;
-  for (let i = 0; i < chars.length && units16; i += 1) units16 = (chars[i] as string).length === 1;
-  const joined = units16 && chars.length > 0 ? chars.join('') : undefined;
+  const joined = joinUnits(stream.chars);
 
   const folded: string[] = [];
   const tokens: string[] = [];
