@@ -93,83 +93,120 @@ export function imageReuse(a: string, b: string, nearFraction: number): 0 | 1 | 
 
 /**
  * An append-only multimap from int32 keys to int32 values in typed arrays (no object, array or
- * map entry per value): chains of a hashed bucket table (at most one value a bucket on average),
- * newest first. `get` gives the values of a key in insertion order, as a
- * `Map<number, number[]>` would. A chain step reads one cell of `cells` (key, value and next
- * link side by side): with millions of values, every step is a cache miss, and three parallel
- * arrays made it three.
+ * map entry per value). `get` gives the values of a key in insertion order, as a
+ * `Map<number, number[]>` would. Keys sit in an open-addressing table (linear probing, at most
+ * half full), each with the newest of its values; values are chained per key, newest first.
+ * With millions of values every step in the table or a chain is a cache miss, and most probes
+ * ask for an absent key (band codes of a new text, image chunks): a one-hash Bloom filter of the
+ * keys, 4 bits a slot (so it stays in cache), answers most of those without touching the table.
  */
 export class IntMultimap {
-  /** Per value: key, value, index of the next (older) value of the bucket or -1. */
+  /** Per slot: key, then 1 + the cell of its newest value (0: empty slot). */
+  private slots: Int32Array<ArrayBuffer>;
+  /** Per value: the value, then the cell of the key's previous value or -1. */
   private cells: Int32Array<ArrayBuffer>;
-  private heads: Int32Array<ArrayBuffer>;
+  /** Bit `filterBit(key)` set for every key held. */
+  private filter: Int32Array<ArrayBuffer>;
   private count = 0;
+  private keys = 0;
 
   /** `capacity`: the values expected (it grows past them). */
   constructor(capacity = 16) {
     const n = Math.max(16, capacity);
-    this.cells = new Int32Array(n * 3);
-    let buckets = 8;
-    while (buckets < n) buckets *= 2;
-    this.heads = new Int32Array(buckets).fill(-1);
+    this.cells = new Int32Array(n * 2);
+    let slots = 16;
+    while (slots < 2 * n) slots *= 2;
+    this.slots = new Int32Array(slots * 2);
+    this.filter = new Int32Array(slots >> 3);
   }
 
   get size(): number {
     return this.count;
   }
 
-  private bucket(key: number): number {
+  private static hash(key: number): number {
     let h = Math.imul(key ^ (key >>> 16), 0x45d9f3b);
     h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
-    return (h ^ (h >>> 16)) & (this.heads.length - 1);
+    return h ^ (h >>> 16);
+  }
+
+  /** The filter bit of a key's hash: the top bits of a remix, where the slot takes low ones. */
+  private filterBit(h: number): number {
+    // `filter.length` · 32 bits, a power of two: log2 of it is 36 − clz32(length).
+    return Math.imul(h, 0x9e3779b1) >>> (Math.clz32(this.filter.length) - 4);
+  }
+
+  /** The slot of `key` (hash `h`): its own, or the empty one that ends its probe. */
+  private slot(key: number, h: number): number {
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      if (slots[2 * s + 1] === 0 || slots[2 * s] === key) return s;
+    }
   }
 
   add(key: number, value: number): void {
-    if (this.count * 3 === this.cells.length) {
-      const cells = new Int32Array(Math.ceil(this.count * 1.5) * 3);
+    if (this.count * 2 === this.cells.length) {
+      const cells = new Int32Array(Math.ceil(this.count * 1.5) * 2);
       cells.set(this.cells);
       this.cells = cells;
     }
     const i = this.count;
-    this.cells[i * 3] = key;
-    this.cells[i * 3 + 1] = value;
     this.count += 1;
-    if (this.count > this.heads.length) {
-      // Relinking in insertion order keeps every chain newest first.
-      this.heads = new Int32Array(this.heads.length * 2).fill(-1);
-      for (let k = 0; k < this.count; k += 1) this.link(k);
-    } else this.link(i);
+    const h = IntMultimap.hash(key);
+    let s = this.slot(key, h);
+    if (this.slots[2 * s + 1] === 0) {
+      this.keys += 1;
+      if (this.keys * 2 > this.slots.length >> 1) {
+        this.grow();
+        s = this.slot(key, h);
+      }
+      const b = this.filterBit(h);
+      this.filter[b >>> 5] = (this.filter[b >>> 5] as number) | (1 << (b & 31));
+    }
+    this.cells[2 * i] = value;
+    this.cells[2 * i + 1] = (this.slots[2 * s + 1] as number) - 1;
+    this.slots[2 * s] = key;
+    this.slots[2 * s + 1] = i + 1;
   }
 
-  private link(i: number): void {
-    const b = this.bucket(this.cells[i * 3] as number);
-    this.cells[i * 3 + 2] = this.heads[b] as number;
-    this.heads[b] = i;
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2);
+    this.filter = new Int32Array(this.filter.length * 2);
+    const mask = (this.slots.length >> 1) - 1;
+    for (let t = 0; t < old.length; t += 2) {
+      if (old[t + 1] === 0) continue;
+      const h = IntMultimap.hash(old[t] as number);
+      let s = h & mask;
+      while (this.slots[2 * s + 1] !== 0) s = (s + 1) & mask;
+      this.slots[2 * s] = old[t] as number;
+      this.slots[2 * s + 1] = old[t + 1] as number;
+      const b = this.filterBit(h);
+      this.filter[b >>> 5] = (this.filter[b >>> 5] as number) | (1 << (b & 31));
+    }
   }
 
   /**
-   * Lays the cells out bucket by bucket, each chain in consecutive cells (oldest first, linked
-   * newest first as before), for a map built in bulk and then mostly read. Chains of a map
-   * filled over time are scattered, so each step of a `get` was a cache miss; packed, the steps
-   * of a chain share a cache line or two. Values keep their order, and adding or growing after
-   * packing stays correct: a relink in cell order sees each key's values in insertion order.
+   * Lays each key's values out in consecutive cells (oldest first, linked newest first as
+   * before), for a map built in bulk and then mostly read: the steps of a chain then share a
+   * cache line or two. Values keep their order, and adding after packing stays correct.
    */
   pack(): void {
     const old = this.cells;
     const cells = new Int32Array(old.length);
-    const heads = this.heads;
+    const slots = this.slots;
     let p = 0;
-    for (let b = 0; b < heads.length; b += 1) {
-      const head = heads[b] as number;
+    for (let t = 1; t < slots.length; t += 2) {
+      const head = (slots[t] as number) - 1;
+      if (head < 0) continue;
       let length = 0;
-      for (let i = head; i >= 0; i = old[i * 3 + 2] as number) length += 1;
-      if (length === 0) continue;
+      for (let i = head; i >= 0; i = old[2 * i + 1] as number) length += 1;
       let q = p + length - 1;
-      heads[b] = q;
-      for (let i = head; i >= 0; i = old[i * 3 + 2] as number) {
-        cells[q * 3] = old[i * 3] as number;
-        cells[q * 3 + 1] = old[i * 3 + 1] as number;
-        cells[q * 3 + 2] = q > p ? q - 1 : -1;
+      slots[t] = q + 1;
+      for (let i = head; i >= 0; i = old[2 * i + 1] as number) {
+        cells[2 * q] = old[2 * i] as number;
+        cells[2 * q + 1] = q > p ? q - 1 : -1;
         q -= 1;
       }
       p += length;
@@ -182,23 +219,26 @@ export class IntMultimap {
 
   /** Puts the values of `key` in `found`, oldest first; returns how many. */
   get(key: number): number {
+    const h = IntMultimap.hash(key);
+    const b = this.filterBit(h);
+    if (((this.filter[b >>> 5] as number) & (1 << (b & 31))) === 0) return 0;
+    const head = (this.slots[2 * this.slot(key, h) + 1] as number) - 1;
     const cells = this.cells;
     let n = 0;
-    for (let i = this.heads[this.bucket(key)] as number; i >= 0; i = cells[i * 3 + 2] as number) {
-      if (cells[i * 3] !== key) continue;
+    for (let i = head; i >= 0; i = cells[2 * i + 1] as number) {
       if (n === this.found.length) {
         const found = new Int32Array(n * 2);
         found.set(this.found);
         this.found = found;
       }
-      this.found[n] = cells[i * 3 + 1] as number;
+      this.found[n] = cells[2 * i] as number;
       n += 1;
     }
     const found = this.found;
-    for (let a = 0, b = n - 1; a < b; a += 1, b -= 1) {
+    for (let a = 0, z = n - 1; a < z; a += 1, z -= 1) {
       const t = found[a] as number;
-      found[a] = found[b] as number;
-      found[b] = t;
+      found[a] = found[z] as number;
+      found[z] = t;
     }
     return n;
   }

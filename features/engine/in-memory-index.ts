@@ -106,9 +106,11 @@ function createSearch(bands: number, nearFraction: number) {
   let reached = new Int32Array(16);
   let shared = new Uint16Array(16);
   let probe = 0;
+  /** Band codes of the entry added or searched (scratch: allocating each was a hotspot). */
+  const codes = new Int32Array(bands);
   const add = (s: Stored): void => {
     if (s.sketch.length > 0 && s.sketch.length % bands === 0) {
-      const codes = bandCodes(s.sketch, bands);
+      bandCodes(s.sketch, bands, codes);
       const e = entries.length;
       entries.push(s);
       if (e === reached.length) {
@@ -147,7 +149,7 @@ function createSearch(bands: number, nearFraction: number) {
       found.bands.length = 0;
       found.image.length = 0;
       if (fp.sketch.length > 0 && fp.sketch.length % bands === 0) {
-        const codes = bandCodes(fp.sketch, bands);
+        bandCodes(fp.sketch, bands, codes);
         probe += 1;
         const hit = found.entries;
         hit.length = 0;

@@ -38,7 +38,7 @@ export interface ListingTexter {
   /**
    * The same bands as 32-bit codes, for in-memory candidate search (band b at index b): its rows
    * packed exactly when they fit (4 rows of 8 bits), else hashed (FNV-1a). Signed, so V8 keeps
-   * them as small integers.
+   * them as small integers. One array reused by every call: valid until the next.
    */
   bandCodes(sketch: string): Int32Array;
 }
@@ -59,6 +59,8 @@ export function createListingTexter(options: {
   // `String.fromCharCode` passes without copying (a typed array would be iterated into a list).
   const mask = new Array<number>(MASK_CHARS).fill(0);
   const codes = new Array<number>(options.numHashes).fill(0);
+  // A small typed array costs more to allocate than to fill: one for every `bandCodes` call.
+  const bands = new Int32Array(options.bands);
   return {
     numHashes: options.numHashes,
     facts(text, owner) {
@@ -87,15 +89,18 @@ export function createListingTexter(options: {
       return bandKeys(signatureOf(sketch), options.bands);
     },
     bandCodes(sketch) {
-      return bandCodes(sketch, options.bands);
+      return bandCodes(sketch, options.bands, bands);
     },
   };
 }
 
-/** See `ListingTexter.bandCodes`. */
-export function bandCodes(sketch: string, bands: number): Int32Array {
+/** See `ListingTexter.bandCodes`; into `out` (`bands` long) when given. */
+export function bandCodes(
+  sketch: string,
+  bands: number,
+  out: Int32Array = new Int32Array(bands),
+): Int32Array {
   const rows = sketch.length / bands;
-  const out = new Int32Array(bands);
   // One loop per form, so the choice is not made again for every row.
   if (rows <= 4) {
     for (let b = 0; b < bands; b += 1) {
