@@ -69,8 +69,8 @@ export function onPublished(
   prices.add(category, logPrice, 1);
   const flags = F_CONTENT | (coded ? F_CODED : 0) | (noText ? F_NO_TEXT : 0);
   const blob = blobOf(text.mask, text.shingles, titleShingleEstimate(e.title), text.sketch, images);
-  const row = [at, logPrice, category, obfuscation, flags, listingHash];
-  const i = state.insertListing(e.listing_id, row, blob);
+  const row = [at, logPrice, category, obfuscation, flags];
+  const i = state.insertListing(e.listing_id, listingHash, row, blob);
   state.countListingDay(at);
   if (at < state.firstListedAt) state.firstListedAt = at;
   const content = state.content(i, config.numHashes) as ListingContent;

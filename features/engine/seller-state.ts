@@ -12,9 +12,7 @@ export const L_LOG_PRICE = 1;
 export const L_CATEGORY = 2;
 export const L_OBFUSCATION = 3;
 export const L_FLAGS = 4;
-/** FNV-1a of the listing id: lookups compare numbers, strings only on a hash hit. */
-export const L_ID_HASH = 5;
-export const NUM = 6;
+export const NUM = 5;
 
 export function idHash(id: string): number {
   let h = 0x811c9dc5;
@@ -192,6 +190,11 @@ export class SellerState {
   /** Listing table: ids, `NUM` doubles per row, and a blob (drift mask [+ sketch + images]). */
   ids: string[] = [];
   num: number[] = [];
+  /**
+   * `idHash` of each id: lookups compare numbers, strings only on a hash hit. A column apart from
+   * `num`, so that a scan (every publication scans the whole table) reads 8 bytes a listing.
+   */
+  hashes: number[] = [];
   blobs: string[] = [];
   /** Listings per UTC day, packed `day * 65536 + count`, ascending (last ~90 days). */
   days: number[] = [];
@@ -219,15 +222,15 @@ export class SellerState {
 
   findListing(listingId: string): number {
     const h = idHash(listingId);
-    const num = this.num;
-    for (let i = this.ids.length - 1; i >= 0; i -= 1) {
-      if (num[i * NUM + L_ID_HASH] === h && this.ids[i] === listingId) return i;
+    const hashes = this.hashes;
+    for (let i = hashes.length - 1; i >= 0; i -= 1) {
+      if (hashes[i] === h && this.ids[i] === listingId) return i;
     }
     return -1;
   }
 
   /** Inserts a listing row in (publishedAt, id) order; returns its index. */
-  insertListing(listingId: string, row: number[], blob: string): number {
+  insertListing(listingId: string, hash: number, row: number[], blob: string): number {
     const at = row[L_PUBLISHED] as number;
     let i = this.ids.length;
     while (i > 0) {
@@ -239,15 +242,18 @@ export class SellerState {
     // seller); large ones grow in place, since copying them on every listing costs more.
     if (this.ids.length < 32) {
       this.ids = this.ids.toSpliced(i, 0, listingId);
+      this.hashes = this.hashes.toSpliced(i, 0, hash);
       this.num = this.num.toSpliced(i * NUM, 0, ...row);
       this.blobs = this.blobs.toSpliced(i, 0, blob);
     } else if (i === this.ids.length) {
       // The usual case (listings come in time order): `splice` would also build a result array.
       this.ids.push(listingId);
+      this.hashes.push(hash);
       this.num.push(...row);
       this.blobs.push(blob);
     } else {
       this.ids.splice(i, 0, listingId);
+      this.hashes.splice(i, 0, hash);
       this.num.splice(i * NUM, 0, ...row);
       this.blobs.splice(i, 0, blob);
     }
@@ -256,6 +262,7 @@ export class SellerState {
 
   removeListings(from: number, count: number): void {
     this.ids = this.ids.toSpliced(from, count);
+    this.hashes = this.hashes.toSpliced(from, count);
     this.num = this.num.toSpliced(from * NUM, count * NUM);
     this.blobs = this.blobs.toSpliced(from, count);
   }
