@@ -108,6 +108,17 @@ export function encodeInsertRows(rows: readonly unknown[][]): Buffer {
   return json.subarray(1, json.length - 1);
 }
 
+/**
+ * Settings of every insert. The payloads are batches of a few thousand rows (a few MB), one
+ * chunk for the parser, whose parallel mode then only adds threads: without it the engine's CPU
+ * per `listing_texts` row is ~6 % lower, per `events` row the same (alternating batches).
+ */
+const INSERT_SETTINGS: Readonly<Record<string, string | number>> = {
+  input_format_parallel_parsing: 0,
+};
+
+const CSV_SETTINGS = { ...INSERT_SETTINGS, ...CSV_INSERT_SETTINGS };
+
 /** CSV column kinds per column-type list (the tables' lists are long-lived constants). */
 const csvKindsCache = new WeakMap<readonly string[], CsvColumnKind[] | null>();
 
@@ -212,7 +223,7 @@ export async function createChdbExecutor(
           columns,
           format: payload.format,
           values: payload.values,
-          ...(payload.format === 'CSV' ? { settings: CSV_INSERT_SETTINGS } : {}),
+          settings: payload.format === 'CSV' ? CSV_SETTINGS : INSERT_SETTINGS,
         });
       }),
     ping: async () => {

@@ -66,10 +66,67 @@ export function withSettings(
   return sql.replace(/[\s;]+$/u, '') + clause;
 }
 
-/** Epoch milliseconds → `YYYY-MM-DD HH:MM:SS.mmm` (UTC), the text every ClickHouse parses. */
+const DAY_MS = 86_400_000;
+/** 9999-12-31 23:59:59.999 UTC, the last time with a four-digit year. */
+const MAX_FOUR_DIGIT_YEAR_MS = 253_402_300_799_999;
+const ZERO = 0x30;
+
+/**
+ * Epoch milliseconds → `YYYY-MM-DD HH:MM:SS.mmm` (UTC), the text every ClickHouse parses.
+ * Computed with integer arithmetic into one flat string: ~4× cheaper than slicing
+ * `toISOString()` (it runs for every time column of every inserted row), and the
+ * concatenated alternative costs as much again when the payload encoder flattens it.
+ */
 export function formatDateTime64(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+  if (!Number.isInteger(ms) || ms < 0 || ms > MAX_FOUR_DIGIT_YEAR_MS) {
+    const iso = new Date(ms).toISOString();
+    return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+  }
+  const days = Math.floor(ms / DAY_MS);
+  let t = ms - days * DAY_MS;
+  // Civil date from days since 1970-01-01 (H. Hinnant's days_from_civil, inverted).
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const h = Math.floor(t / 3_600_000);
+  t -= h * 3_600_000;
+  const mi = Math.floor(t / 60_000);
+  t -= mi * 60_000;
+  const s = Math.floor(t / 1000);
+  t -= s * 1000;
+  return String.fromCharCode(
+    ZERO + Math.floor(y / 1000),
+    ZERO + (Math.floor(y / 100) % 10),
+    ZERO + (Math.floor(y / 10) % 10),
+    ZERO + (y % 10),
+    0x2d, // -
+    ZERO + Math.floor(m / 10),
+    ZERO + (m % 10),
+    0x2d,
+    ZERO + Math.floor(d / 10),
+    ZERO + (d % 10),
+    0x20, // space
+    ZERO + Math.floor(h / 10),
+    ZERO + (h % 10),
+    0x3a, // :
+    ZERO + Math.floor(mi / 10),
+    ZERO + (mi % 10),
+    0x3a,
+    ZERO + Math.floor(s / 10),
+    ZERO + (s % 10),
+    0x2e, // .
+    ZERO + Math.floor(t / 100),
+    ZERO + (Math.floor(t / 10) % 10),
+    ZERO + (t % 10),
+  );
 }
 
 /** `YYYY-MM-DD HH:MM:SS[.fff]` (UTC, as ClickHouse prints DateTime64(3,'UTC')) → epoch ms. */
