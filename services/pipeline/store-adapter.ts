@@ -44,6 +44,13 @@ export function createPipelineStore(
   const ex = store.executor;
   const log = options.logger.child({ component: 'pipeline.store' });
   const rowsOf = createTableRowBuilder(options.minhash);
+  /**
+   * Settled once every `writeEvents` call's listing versions so far are stored (or failed). The
+   * pipeline starts a chunk's write while the previous chunk's may still be in flight; an edit's
+   * lookup of earlier versions waits for them, or it would miss a version written just before it
+   * and keep none of its text (the edit carries only what changed).
+   */
+  let versionsWritten: Promise<void> = Promise.resolve();
 
   /** The stored versions an edit of this batch builds on (none when the batch has no edit). */
   async function previousVersions(events: readonly MarketplaceEvent[]): Promise<ListingBase[]> {
@@ -200,10 +207,20 @@ export function createPipelineStore(
       // durable. Written again after a failure, they collapse by the tables' keys under FINAL.
       const accepted = events.map((e) => e.event);
       const links = accepted.flatMap((e) => rowsOf.identifierLinks(e));
-      const versions = rowsOf.listingVersions(accepted, await previousVersions(accepted));
-      if (links.length > 0) await store.identifierLinks.append(links);
-      if (versions.length > 0) await store.listingTexts.append(versions);
-      await Promise.all([store.identifierLinks.flush(), store.listingTexts.flush()]);
+      const before = versionsWritten;
+      let settled!: () => void;
+      const own = new Promise<void>((resolve) => (settled = resolve));
+      versionsWritten = Promise.all([before, own]).then(() => undefined);
+      try {
+        // Only an edit reads earlier versions; a chunk without one need not wait.
+        if (accepted.some((e) => e.type === 'listing.edited')) await before;
+        const versions = rowsOf.listingVersions(accepted, await previousVersions(accepted));
+        if (links.length > 0) await store.identifierLinks.append(links);
+        if (versions.length > 0) await store.listingTexts.append(versions);
+        await Promise.all([store.identifierLinks.flush(), store.listingTexts.flush()]);
+      } finally {
+        settled();
+      }
       await store.events.append(
         events.map((e) =>
           toEventRow(e.event, {

@@ -250,4 +250,46 @@ describe('listing_texts and identifier_links from the pipeline (chDB)', () => {
       },
     );
   });
+
+  it('builds an edit on a version whose write is still in flight (chunks overlap)', async () => {
+    // The pipeline writes a chunk while the next one is applied, and may start that one's write
+    // before the first lands: the edit's lookup of earlier versions must wait for it.
+    const slow: ClickHouseExecutor = {
+      ...executor,
+      async insert(table, columns, rows, opts) {
+        if (table === 'listing_texts') await new Promise((r) => setTimeout(r, 300));
+        return executor.insert(table, columns, rows, opts);
+      },
+    };
+    const store = createStore({ executor: slow, logger, textTtlDays: 3650 });
+    const adapter = createPipelineStore({ store, logger });
+    const accept = (event: MarketplaceEvent) => ({
+      event,
+      raw: JSON.stringify(event),
+      receivedAt: T0,
+    });
+    const publication = published(
+      's-f',
+      10,
+      'L-inflight',
+      'Walnut desk',
+      'Solid walnut, 2 drawers',
+    );
+    const edit: MarketplaceEvent = {
+      ...envelope('s-f', 11),
+      type: 'listing.edited',
+      listing_id: 'L-inflight',
+      price: { amount: 90, currency: 'EUR' },
+    };
+    const first = adapter.writeEvents([accept(publication)]);
+    await adapter.writeEvents([accept(edit)]);
+    await first;
+    await store.close();
+    const rows = (await texts()).filter((r) => r.listing_id === 'L-inflight');
+    expect(rows).toHaveLength(2);
+    expect(rows.map((r) => [r.title, r.description])).toEqual([
+      ['Walnut desk', 'Solid walnut, 2 drawers'],
+      ['Walnut desk', 'Solid walnut, 2 drawers'],
+    ]);
+  });
 });
