@@ -24,8 +24,9 @@ import {
 } from './options.ts';
 import { runPacedLatency } from './paced-latency.ts';
 import { runPriorityProbes } from './priority-probe.ts';
-import type { E2eSection, MemorySection, PrioritySection } from './report.ts';
+import type { E2eSection, MemorySection, PrioritySection, StageBreakdown } from './report.ts';
 import { stopwatch, throughput } from './stats.ts';
+import type { TimedPipeline } from './timed-pipeline.ts';
 
 export interface KafkaBenchDeps {
   kafka: Kafka;
@@ -110,6 +111,7 @@ export async function runKafkaBench(
     if (probeSellers.length < options.priorityProbes + 1) {
       throw new VigieError('BAD_REQUEST', 'too few ordinary sellers for the priority probes');
     }
+    const stagesAtStart = stageMark(timed);
     const startCall = performance.now();
     const drainWatch = stopwatch();
     await ingestion.start();
@@ -166,6 +168,7 @@ export async function runKafkaBench(
       batchSize: config.VIGIE_BATCH_SIZE,
     });
     const pipelineRate = throughput(timed.main.records, drainedAt - firstAt, drainCpuMs);
+    const stagesAfterDrain = stageMark(timed);
     log(`kafka: pipeline ${pipelineRate.events_per_s} events/s, ${sellers} sellers`);
 
     t = performance.now();
@@ -193,6 +196,10 @@ export async function runKafkaBench(
       settleTimeoutMs: Math.min(timeoutMs, Math.max(60_000, seconds * 3_000)),
     });
     log(`kafka: latency p50 ${paced.latency.p50_ms} ms, p99 ${paced.latency.p99_ms} ms`);
+    const latencyStages = stageBreakdown(stagesAfterDrain, stageMark(timed));
+    const drainStages = stageBreakdown(stagesAtStart, stagesAfterDrain);
+    log(`kafka: drain batch stages (ms): ${formatStages(drainStages)}`);
+    log(`kafka: latency batch stages (ms): ${formatStages(latencyStages)}`);
 
     const e2e: E2eSection = {
       topic_partitions: PARTITIONS,
@@ -202,6 +209,7 @@ export async function runKafkaBench(
         ...drained,
         sellers,
         startup_s: Math.round(firstAt - startCall) / 1000,
+        stages: drainStages,
       },
       baseline: {
         name: 'kafkajs eachBatch + JSON.parse (same fetch settings)',
@@ -227,6 +235,7 @@ export async function runKafkaBench(
         model_trained_on: trained.rows,
         train_ms: Math.round(trainMs),
         completed: paced.completed,
+        stages: latencyStages,
       },
     };
     const rssPer = (after.rss - before.rss) / sellers;
@@ -303,4 +312,39 @@ async function withTimeout<T>(p: Promise<T>, ms: number, what: () => string): Pr
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The main lane's stage totals and records at one moment (copies). */
+interface StageMark {
+  records: number;
+  batches: number;
+  stages: Record<string, number>;
+}
+
+function stageMark(timed: TimedPipeline): StageMark {
+  const stages: Record<string, number> = {};
+  for (const [stage, total] of Object.entries(timed.pipeline.metrics.stageTotals.main)) {
+    stages[stage] = total.seconds;
+  }
+  return { records: timed.main.records, batches: timed.main.batches, stages };
+}
+
+/** Mean ms per batch of each stage between two marks. */
+export function stageBreakdown(from: StageMark, to: StageMark): StageBreakdown {
+  const batches = to.batches - from.batches;
+  const ms: Record<string, number> = {};
+  for (const [stage, seconds] of Object.entries(to.stages)) {
+    const spent = seconds - (from.stages[stage] ?? 0);
+    ms[stage] = batches > 0 ? Math.round((spent * 1000 * 10) / batches) / 10 : 0;
+  }
+  return {
+    batches,
+    records_per_batch: batches > 0 ? Math.round((to.records - from.records) / batches) : 0,
+    ms_per_batch: ms,
+  };
+}
+
+function formatStages(b: StageBreakdown): string {
+  const parts = Object.entries(b.ms_per_batch).map(([k, v]) => `${k} ${v}`);
+  return `${b.batches} batches of ${b.records_per_batch} records; ${parts.join(', ')}`;
 }

@@ -29,6 +29,17 @@ export const ThroughputSchema = z.object({
 });
 export type Throughput = z.infer<typeof ThroughputSchema>;
 
+/**
+ * Mean wall-clock ms per main-lane batch in each pipeline stage over a phase
+ * (services/pipeline/metrics.ts, `PipelineStage`), with the batches and mean records per batch.
+ */
+export const StageBreakdownSchema = z.object({
+  batches: z.number().int().min(0),
+  records_per_batch: NonNegative,
+  ms_per_batch: z.record(z.string(), NonNegative),
+});
+export type StageBreakdown = z.infer<typeof StageBreakdownSchema>;
+
 export const E2eSectionSchema = z.object({
   topic_partitions: z.number().int().positive(),
   produce: ThroughputSchema,
@@ -40,6 +51,8 @@ export const E2eSectionSchema = z.object({
     sellers: z.number().int().positive(),
     /** Time from start() to the first handled batch (group join), excluded from events_per_s. */
     startup_s: NonNegative,
+    /** Where a drain batch's time went. */
+    stages: StageBreakdownSchema.optional(),
   }),
   /** Transport ceiling: a kafkajs consumer that only reads and JSON-parses. */
   baseline: ThroughputSchema.extend({ name: z.string() }),
@@ -55,6 +68,8 @@ export const E2eSectionSchema = z.object({
     model_trained_on: z.number().int().min(0),
     train_ms: NonNegative,
     completed: z.boolean(),
+    /** Where a batch's time went during the paced run. */
+    stages: StageBreakdownSchema.optional(),
   }),
 });
 

@@ -12,6 +12,8 @@ export {
   type DuplicateLayer,
   type PipelineCounters,
   type PipelineMetrics,
+  type PipelineStage,
+  type StageTotals,
 } from './metrics.ts';
 export {
   createIngestService,

@@ -12,10 +12,39 @@ export interface PipelineCounters {
   failedBatches: number;
 }
 
+/**
+ * Where a batch's time goes, wall-clock, summed over its chunks: `decode`; `rebuild` (state read
+ * back from the store for sellers not yet held); `engine` (the feature engine, with its
+ * cross-seller lookups); `lookup_wait` (waiting for the store's stored-id answer after the
+ * engine); `snapshots` (features derived for the changed sellers); `events_write_wait` (waiting
+ * for the last chunks' inserts once the CPU part is done); `snapshot_write` and `hook` (the
+ * detector), `snapshot_write_hook` when the two overlap; `ack` (offsets committed).
+ */
+export type PipelineStage =
+  | 'decode'
+  | 'rebuild'
+  | 'engine'
+  | 'lookup_wait'
+  | 'snapshots'
+  | 'events_write_wait'
+  | 'snapshot_write'
+  | 'hook'
+  | 'snapshot_write_hook'
+  | 'ack';
+
+/** Seconds and batches per stage and lane since start (the bench's breakdown reads them). */
+export type StageTotals = Record<
+  'main' | 'priority',
+  Partial<Record<PipelineStage, { seconds: number; batches: number }>>
+>;
+
 /** Ingestion metrics in their own prom-client registry (no global state; the API serves it). */
 export interface PipelineMetrics {
   readonly registry: Registry;
   readonly counters: PipelineCounters;
+  readonly stageTotals: StageTotals;
+  /** One batch's time in `stage`, seconds (0 is recorded: the stage ran but did not wait). */
+  stage(lane: 'main' | 'priority', stage: PipelineStage, seconds: number): void;
   accepted(type: string, n?: number): void;
   duplicate(layer: DuplicateLayer, n?: number): void;
   deadLetter(code: string, n?: number): void;
@@ -50,6 +79,14 @@ export function createPipelineMetrics(registry = new Registry()): PipelineMetric
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers,
   });
+  const stages = new Histogram({
+    name: 'vigie_batch_stage_seconds',
+    help: 'Time of one batch in each stage of the pipeline (docs/ingestion.md), by lane.',
+    labelNames: ['lane', 'stage'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers,
+  });
+  const stageTotals: StageTotals = { main: {}, priority: {} };
   const lag = new Gauge({
     name: 'vigie_consumer_lag_messages',
     help: 'Messages behind the end of the partition after the last handled batch.',
@@ -66,6 +103,13 @@ export function createPipelineMetrics(registry = new Registry()): PipelineMetric
   return {
     registry,
     counters,
+    stageTotals,
+    stage(lane, stage, seconds) {
+      stages.observe({ lane, stage }, seconds);
+      const total = (stageTotals[lane][stage] ??= { seconds: 0, batches: 0 });
+      total.seconds += seconds;
+      total.batches += 1;
+    },
     accepted(type, n = 1) {
       if (n === 0) return;
       events.inc({ type }, n);

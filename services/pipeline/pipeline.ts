@@ -4,7 +4,7 @@ import type { DeadLetterSink } from '../../streams/dead-letter/index.ts';
 import { VigieError } from '../../streams/errors.ts';
 import { decodeBatch } from './decode-batch.ts';
 import { createLaneLock } from './lane-lock.ts';
-import { createPipelineMetrics, type PipelineMetrics } from './metrics.ts';
+import { createPipelineMetrics, type PipelineMetrics, type PipelineStage } from './metrics.ts';
 import { rebuildAllFromStore, rebuildFromStore } from './rebuild.ts';
 import { createRecentIds } from './recent-ids.ts';
 import type {
@@ -120,6 +120,7 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
   async function startChunk(
     events: AcceptedEvent[],
     priority: boolean,
+    clock: StageClock,
   ): Promise<{ changed: Set<string>; done: Promise<ChunkResult> }> {
     // Layer 2: ids this process stored and applied recently.
     const rest = events.filter((e) => !recent.has(e.event.event_id));
@@ -149,16 +150,25 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
         ? []
         : sellers.filter((s) => !hydrated.has(s));
     if (toRebuild.length > 0) {
+      const rebuildStarted = performance.now();
       await rebuildFromStore(toRebuild, { store, features });
       for (const s of toRebuild) hydrated.add(s);
+      clock.add('rebuild', rebuildStarted);
     }
 
     // The engine may apply the chunk before it is stored: if a write below fails, the run is
     // neither snapshotted nor acknowledged, the source delivers it again, and the engine's
     // idempotence absorbs the second application.
+    const engineStarted = performance.now();
+    let engineEnded: number | undefined;
     const applied = features.apply(rest);
-    applied.catch(() => undefined);
+    applied.then(
+      () => (engineEnded = performance.now()),
+      () => undefined,
+    );
     const stored = await storedLookup;
+    // The engine's work runs while the lookup is awaited; what is left after it is the wait.
+    const lookedUp = performance.now();
     const fresh = rest.filter(
       (e) =>
         !stored.has(e.event.event_id) &&
@@ -180,6 +190,9 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
       await written?.catch(() => undefined);
       throw err;
     }
+    const engineEnd = engineEnded ?? performance.now();
+    clock.add('engine', engineStarted, engineEnd);
+    clock.add('lookup_wait', Math.min(engineEnd, lookedUp), lookedUp);
     // Every seller with an event here gets a snapshot at its latest event time, even when no
     // value moved: time-relative features (account age, days since the last takedown) do move,
     // the last snapshot of a seller is then the same however the events were batched, and an
@@ -210,8 +223,11 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
     const previousHook = hookTail[lane];
     let hookDone!: () => void;
     hookTail[lane] = new Promise<void>((resolve) => (hookDone = resolve));
+    const clock = stageClock();
     try {
+      const decodeStarted = performance.now();
       const decoded = decodeBatch(batch.records, now());
+      clock.add('decode', decodeStarted);
       // Dead letters are handed over before the ack, so a crash cannot lose one (it may repeat).
       await deadLetters.write(decoded.rejects);
       const result: BatchResult = {
@@ -230,7 +246,7 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
         await previous;
         for (let i = 0; i < decoded.events.length; i += batchSize) {
           const chunk = decoded.events.slice(i, i + batchSize);
-          const started = await lock.run(priority, () => startChunk(chunk, priority));
+          const started = await lock.run(priority, () => startChunk(chunk, priority, clock));
           for (const s of started.changed) changed.add(s);
           finishing.push(started.done);
           if (finishing.length > 1) done.push(await finishing.shift()!);
@@ -240,11 +256,18 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
         // Built while the last chunk's events are being written; written once they are stored.
         if (changed.size > 0) {
           const sellers = [...changed].sort();
-          snapshots = await lock.run(priority, async () => features.snapshots(sellers, now()));
+          snapshots = await lock.run(priority, async () => {
+            const snapshotsStarted = performance.now();
+            const built = features.snapshots(sellers, now());
+            clock.add('snapshots', snapshotsStarted);
+            return built;
+          });
         }
         cpuDone();
         batch.taken?.();
+        const waitStarted = performance.now();
         while (finishing.length > 0) done.push(await finishing.shift()!);
+        clock.add('events_write_wait', waitStarted);
       } catch (err) {
         await Promise.allSettled(finishing);
         throw err;
@@ -254,8 +277,14 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
       if (changedSellers.length > 0) {
         if (readsStore || !options.onChanged) {
           // Written before the hook runs: the hook may read the sellers' latest features back.
+          const writeStarted = performance.now();
           await store.writeSnapshots(snapshots);
-          await options.onChanged?.(changedSellers, { priority, snapshots });
+          clock.add('snapshot_write', writeStarted);
+          if (options.onChanged) {
+            const hookStarted = performance.now();
+            await options.onChanged(changedSellers, { priority, snapshots });
+            clock.add('hook', hookStarted);
+          }
         } else {
           // The hook scores the snapshots it is handed: the write need not come first. A failure
           // of either fails the batch, which comes again; its flags keep their ids.
@@ -263,7 +292,9 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
           written.catch(() => undefined);
           const hooked = options.onChanged(changedSellers, { priority, snapshots });
           hooked.catch(() => undefined);
+          const bothStarted = performance.now();
           await Promise.all([written, hooked]);
+          clock.add('snapshot_write_hook', bothStarted);
         }
       }
       hookDone();
@@ -276,7 +307,10 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
         recentHits += r.recentHits;
         storeHits += r.rest.length - r.fresh.length;
       }
+      const ackStarted = performance.now();
       await batch.ack();
+      clock.add('ack', ackStarted);
+      clock.record(metrics, priority ? 'priority' : 'main');
       for (const reject of decoded.rejects) metrics.deadLetter(reject.code);
       metrics.duplicate('batch', decoded.batchDuplicates);
       metrics.duplicate('recent', recentHits);
@@ -337,6 +371,25 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
     async stop() {
       stopped = true;
       await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+interface StageClock {
+  /** Adds `to - from` ms (default: until now) to `stage`. */
+  add(stage: PipelineStage, from: number, to?: number): void;
+  /** Records the batch's stages, each once, in the metrics. */
+  record(metrics: PipelineMetrics, lane: 'main' | 'priority'): void;
+}
+
+function stageClock(): StageClock {
+  const ms = new Map<PipelineStage, number>();
+  return {
+    add(stage, from, to = performance.now()) {
+      ms.set(stage, (ms.get(stage) ?? 0) + Math.max(0, to - from));
+    },
+    record(metrics, lane) {
+      for (const [stage, total] of ms) metrics.stage(lane, stage, total / 1000);
     },
   };
 }

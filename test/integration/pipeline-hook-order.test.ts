@@ -37,7 +37,7 @@ interface Timeline {
   rowsSeenByHook?: number;
 }
 
-async function runOnce(onChangedReadsStore: boolean | undefined) {
+async function runOnce(onChangedReadsStore: boolean | undefined, delays = { write: 0, hook: 0 }) {
   const executor = await createExecutor({
     dataDir,
     database: uniqueDatabase(`hook_${String(onChangedReadsStore)}`),
@@ -55,6 +55,7 @@ async function runOnce(onChangedReadsStore: boolean | undefined) {
     async writeSnapshots(rows) {
       t.writeStarted = at();
       await inner.writeSnapshots(rows);
+      if (delays.write > 0) await new Promise((r) => setTimeout(r, delays.write));
       t.writeEnded = at();
     },
   };
@@ -72,6 +73,7 @@ async function runOnce(onChangedReadsStore: boolean | undefined) {
         { params: { ids: [...sellers] } },
       );
       t.rowsSeenByHook = Number(row!.n);
+      if (delays.hook > 0) await new Promise((r) => setTimeout(r, delays.hook));
       t.hookEnded = at();
     },
   });
@@ -88,7 +90,7 @@ async function runOnce(onChangedReadsStore: boolean | undefined) {
   });
   expect(result.accepted).toBe(events.length);
   expect(result.changedSellers).toHaveLength(40);
-  return t;
+  return { ...t, stages: pipeline.metrics.stageTotals };
 }
 
 describe('when onChanged runs, against the snapshot write (chDB)', () => {
@@ -105,5 +107,27 @@ describe('when onChanged runs, against the snapshot write (chDB)', () => {
     expect(t.hookStarted!).toBeLessThan(t.writeEnded!);
     expect(t.acked!).toBeGreaterThan(t.writeEnded!);
     expect(t.acked!).toBeGreaterThan(t.hookEnded!);
+  });
+});
+
+describe('where a batch spent its time (stage metrics)', () => {
+  it('records each stage once per batch, with the time the write and the hook took', async () => {
+    const { stages } = await runOnce(undefined, { write: 60, hook: 120 });
+    const main = stages.main;
+    for (const stage of ['decode', 'engine', 'snapshots', 'snapshot_write', 'hook', 'ack']) {
+      expect(main[stage as keyof typeof main]?.batches, stage).toBe(1);
+    }
+    expect(main.snapshot_write!.seconds).toBeGreaterThanOrEqual(0.055);
+    expect(main.hook!.seconds).toBeGreaterThanOrEqual(0.115);
+    expect(main.snapshot_write_hook).toBeUndefined();
+    expect(stages.priority).toEqual({});
+  });
+
+  it('records the overlapped write and hook as one stage', async () => {
+    const { stages } = await runOnce(false, { write: 60, hook: 120 });
+    const both = stages.main.snapshot_write_hook!;
+    expect(both.batches).toBe(1);
+    expect(both.seconds).toBeGreaterThanOrEqual(0.115);
+    expect(stages.main.hook).toBeUndefined();
   });
 });
