@@ -175,6 +175,50 @@ describe('in-memory cross-seller index: published fingerprints', () => {
     ).toEqual([plain(copy)]);
   });
 
+  it('answers takedowns from a search kept between requests as a fresh index would', () => {
+    const M = 60_000;
+    /** Publications of five contents (seeds), with some near copies of seed 1 (bands only). */
+    const batch = (from: number, n: number, tag: string) =>
+      Array.from({ length: n }, (_, k) => {
+        const f = fp(`s${k % 7}`, `${tag}${k}`, T0 + (from + k) * M, k % 5);
+        if (k % 5 !== 1 || k % 2 === 0) return f;
+        const signature = f.signature.map((v, i) => (i < 100 ? v : (v + 1) & 0xff));
+        return { ...f, signature, imageHashes: [] };
+      });
+    const first = batch(0, 60, 'a');
+    const second = batch(60, 60, 'b');
+    const third = batch(120, 60, 'c');
+    const r1 = request({ takedowns: [fp('x', 't1', T0 + 5 * M, 1)] });
+    const r2 = request({
+      takedowns: [fp('x', 't2', T0 + 30 * M, 1), fp('y', 't3', T0 + 70 * M, 2)],
+    });
+    const r3 = request({
+      takedowns: [fp('x', 't4', T0 + 2 * M, 3), fp('y', 't5', T0 + 90 * M, 1)],
+    });
+    // A answers between the recordings (its search is kept and extended); B only at the end.
+    const a = createInMemoryCrossSellerIndex();
+    const b = createInMemoryCrossSellerIndex();
+    a.record(facts({ published: first }));
+    a.answer(r1);
+    a.record(facts({ published: second }));
+    const a2 = a.answer(r2);
+    a.record(facts({ published: third }));
+    const a2again = a.answer(r2);
+    const a3 = a.answer(r3);
+    for (const f of [first, second, third]) b.record(facts({ published: f }));
+    const b2 = b.answer(r2);
+    const b3 = b.answer(r3);
+    expect(a2again.published.map(plain)).toEqual(b2.published.map(plain));
+    expect(a3.published.map(plain)).toEqual(b3.published.map(plain));
+    // The later publications are found once recorded, the earlier ones still.
+    const ids = (x: typeof a2) => x.published.map((f) => f.listingId);
+    expect(ids(a2).length).toBeGreaterThan(0);
+    expect(ids(a2again).length).toBeGreaterThan(ids(a2).length);
+    expect(ids(a2again)).toEqual(expect.arrayContaining(ids(a2)));
+    expect(ids(b3)).toContain('c1');
+    expect(ids(b3).every((id) => !id.startsWith('a') || Number(id.slice(1)) > 2)).toBe(true);
+  });
+
   it('finds taken-down listings of others sharing bands or an image, within the window', () => {
     const index = createInMemoryCrossSellerIndex();
     const down = fp('a', 'orig', T0, 7);

@@ -192,6 +192,8 @@ function createSearch(bands: number, nearFraction: number) {
   };
 }
 
+type Search = ReturnType<typeof createSearch>;
+
 /**
  * What a search met: entries sharing `MIN_SHARED_BANDS` bands or more (with their count), then
  * those reusing an image only (bands 0), with the image reuse of each (0–2).
@@ -512,6 +514,16 @@ export function createInMemoryCrossSellerIndex(
   let takenSearch = createSearch(bands, 0.12);
   /** Recent publications (slab entries) in arrival order: searched only for takedowns after them. */
   let recent: number[] = [];
+  /**
+   * The search over `recent` entries published after `since`, kept between requests: `upTo`
+   * entries of `recent` were looked at. A request whose takedowns are all after `since` searches
+   * it (after adding what `recent` gained) instead of building its own; the extra, older entries
+   * fail the request's time check, and each bucket keeps `recent`'s order, so the answer is the
+   * same. Dropped by `expire` (which renumbers), rebuilt when it holds far more than a request
+   * needs. Takedowns dated well before the latest publications (a backfill, late sources) made
+   * every request rebuild a search over a day of publications.
+   */
+  let publishedCache: { since: number; upTo: number; size: number; search: Search } | undefined;
   let watermark = -Infinity;
   let sinceExpiry = 0;
 
@@ -545,6 +557,29 @@ export function createInMemoryCrossSellerIndex(
     for (const i of recent) inRecent[i] = 1;
     const renumber = published.compact((i) => inRecent[i] === 1);
     recent = recent.map((i) => renumber[i] as number);
+    publishedCache = undefined;
+  };
+
+  /** A search over the recent publications after `since` (see `publishedCache`). */
+  const publishedAfter = (since: number): Search => {
+    let needed = 0;
+    for (const i of recent) if (published.at[i]! > since) needed += 1;
+    const cache = publishedCache;
+    if (cache !== undefined && cache.since <= since && cache.size <= 2 * needed + 1024) {
+      for (let k = cache.upTo; k < recent.length; k += 1) {
+        const i = recent[k] as number;
+        if (published.at[i]! > cache.since) {
+          cache.search.add(storedAt(i));
+          cache.size += 1;
+        }
+      }
+      cache.upTo = recent.length;
+      return cache.search;
+    }
+    const search = createSearch(bands, nearFraction);
+    search.rebuild(recent.filter((i) => published.at[i]! > since).map(storedAt));
+    publishedCache = { since, upTo: recent.length, size: needed, search };
+    return search;
   };
 
   return {
@@ -670,15 +705,15 @@ export function createInMemoryCrossSellerIndex(
       });
       // Publications after the earliest takedown asked about: usually the last minutes only.
       const fresh = new Set<Stored>();
-      const since = Math.min(...request.takedowns.map((fp) => fp.at));
-      const publishedSearch = createSearch(bands, nearFraction);
       if (request.takedowns.length > 0) {
-        publishedSearch.rebuild(recent.filter((i) => published.at[i]! > since).map(storedAt));
-      }
-      for (const fp of request.takedowns) {
-        publishedSearch.search(toStored(fp), found);
-        for (const s of found.refs) {
-          if (s.at > fp.at && s.at <= fp.at + request.windowMs) fresh.add(s);
+        let since = Infinity;
+        for (const fp of request.takedowns) since = Math.min(since, fp.at);
+        const publishedSearch = publishedAfter(since);
+        for (const fp of request.takedowns) {
+          publishedSearch.search(toStored(fp), found);
+          for (const s of found.refs) {
+            if (s.at > fp.at && s.at <= fp.at + request.windowMs) fresh.add(s);
+          }
         }
       }
       for (const s of fresh) out.published.push(toFingerprint(s));
