@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { VigieError } from '../../streams/errors.ts';
 import { ensureTopics } from '../../streams/kafka/index.ts';
 import { createClickHouseDetectorStore } from '../detector/index.ts';
-import { produceToKafka, simulateMarketplace } from '../simulator/index.ts';
+import { produceToKafka } from '../simulator/index.ts';
 import type { BenchEnv } from './config.ts';
 import { DATASET_DAYS, ordinarySellers, sellersFor, type BenchDataset } from './dataset.ts';
 import { openBenchIngestion, type BenchTopics } from './ingestion.ts';
@@ -30,6 +30,8 @@ import type { TimedPipeline } from './timed-pipeline.ts';
 
 export interface KafkaBenchDeps {
   kafka: Kafka;
+  /** The same broker list, for the paced producer's own client (worker thread). */
+  brokers: readonly string[];
   config: BenchEnv;
   logger: Logger;
   log: (line: string) => void;
@@ -177,17 +179,19 @@ export async function runKafkaBench(
     log(`kafka: model trained on ${trained.rows} sellers in ${Math.round(trainMs)} ms`);
 
     const seconds = latencySecondsFor(options);
-    const fresh = simulateMarketplace({
+    // Same window and start as the backlog (another seed): its events are dated before the
+    // drained ones, so the run also exercises late data (takedowns before the latest publications).
+    const fresh = {
       sellers: Math.max(
         sellersFor(1_000),
         Math.ceil(((options.latencyRate * seconds) / EVENTS_PER_SELLER) * 1.2),
       ),
       days: DATASET_DAYS,
       seed: options.seed + 1,
-    });
+    };
     log(`kafka: latency run, ${options.latencyRate} events/s for ${seconds} s`);
     const paced = await runPacedLatency({
-      kafka,
+      brokers: deps.brokers,
       topic: topics.main,
       timed,
       simulation: fresh,

@@ -1,15 +1,17 @@
-import { Partitioners, type Kafka, type Message } from 'kafkajs';
-import type { Simulation } from '../simulator/index.ts';
+import { Worker } from 'node:worker_threads';
+import { VigieError } from '../../streams/errors.ts';
+import type { SimulationOptionsInput } from '../simulator/index.ts';
+import type { PacedProducerData, PacedProducerReply } from './paced-messages.ts';
 import type { LatencySummary } from './report.ts';
 import { summariseLatencies } from './stats.ts';
 import type { TimedPipeline } from './timed-pipeline.ts';
 
 export interface PacedLatencyOptions {
-  kafka: Kafka;
+  brokers: readonly string[];
   topic: string;
   timed: TimedPipeline;
-  /** A stream of new sellers (another seed), produced in its order. */
-  simulation: Simulation;
+  /** New sellers (another seed), simulated and produced in their order by the worker. */
+  simulation: SimulationOptionsInput;
   ratePerS: number;
   seconds: number;
   /** How long to wait for the last events once production stopped, ms. */
@@ -25,75 +27,71 @@ export interface PacedLatencyResult {
   completed: boolean;
 }
 
-const ID_KEY = '"event_id":"';
-
-function eventIdOfLine(line: string): string | undefined {
-  const at = line.indexOf(ID_KEY);
-  if (at < 0) return undefined;
-  const end = line.indexOf('"', at + ID_KEY.length);
-  return end < 0 ? undefined : line.slice(at + ID_KEY.length, end);
-}
+const WORKER_URL = new URL('./paced-producer.mjs', import.meta.url);
 
 /**
  * Produces at a steady rate (every few ms, whatever is due since the start, so a slow send is
- * caught up) and measures, per event, the time from its send to the end of the pipeline batch
- * that stored it, updated its seller's features and scored the seller.
+ * caught up) from a worker thread, and measures, per event, the time from its send to the end
+ * of the pipeline batch that stored it, updated its seller's features and scored the seller.
+ * The worker keeps the load generator (simulation, encoding, sends) off the service's thread,
+ * as a producer in another process would be; both clocks are `timeOrigin + now()`.
  */
 export async function runPacedLatency(options: PacedLatencyOptions): Promise<PacedLatencyResult> {
   const { timed } = options;
-  const producer = options.kafka.producer({
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
-  await producer.connect();
+  /** Send times (this thread's performance.now() scale) and done times, per event id. */
   const sentAt = new Map<string, number>();
-  const latencies: number[] = [];
-  timed.watchMany(sentAt, latencies);
-  const records = options.simulation.records();
-  const total = Math.round(options.ratePerS * options.seconds);
-  let produced = 0;
-  const started = performance.now();
-  try {
-    while (produced < total) {
-      const due = Math.min(
-        total,
-        Math.floor(((performance.now() - started) / 1000) * options.ratePerS),
-      );
-      if (due > produced) {
-        const messages: Message[] = [];
-        const ids: string[] = [];
-        while (produced + messages.length < due) {
-          const next = records.next();
-          if (next.done) break;
-          messages.push({ key: next.value.key, value: next.value.line });
-          const id = next.value.kind === 'event' ? eventIdOfLine(next.value.line) : undefined;
-          if (id !== undefined) ids.push(id);
-        }
-        if (messages.length === 0) break;
-        const t0 = performance.now();
-        for (const id of ids) sentAt.set(id, t0);
-        await producer.send({ topic: options.topic, acks: -1, messages });
-        produced += messages.length;
-      }
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  } finally {
-    await producer.disconnect();
-  }
-  const sendingMs = performance.now() - started;
-  const deadline = performance.now() + options.settleTimeoutMs;
-  while (sentAt.size > 0 && performance.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const completed = sentAt.size === 0;
-  const now = performance.now();
-  for (const t0 of sentAt.values()) latencies.push(now - t0);
-  sentAt.clear();
-  return {
-    produced,
-    achievedRate: Math.round((produced / sendingMs) * 1000),
-    durationS: Math.round(sendingMs) / 1000,
-    latency: summariseLatencies(latencies),
-    completed,
+  const doneAt = new Map<string, number>();
+  timed.recordDone(doneAt);
+  const offset = performance.timeOrigin;
+  const data: PacedProducerData = {
+    brokers: [...options.brokers],
+    topic: options.topic,
+    simulation: options.simulation,
+    ratePerS: options.ratePerS,
+    seconds: options.seconds,
   };
+  try {
+    const summary = await new Promise<{ produced: number; sendingMs: number }>(
+      (resolve, reject) => {
+        const worker = new Worker(WORKER_URL, { workerData: data });
+        worker.on('message', (reply: PacedProducerReply) => {
+          if (reply.kind === 'sent') {
+            const at = reply.at - offset;
+            for (const id of reply.ids) sentAt.set(id, at);
+          } else if (reply.kind === 'done') resolve(reply);
+          else reject(new VigieError('INTERNAL', `paced producer failed: ${reply.message}`));
+        });
+        worker.on('error', reject);
+        worker.on('exit', (code) => {
+          reject(new VigieError('INTERNAL', `paced producer exited (${code}) before it was done`));
+        });
+      },
+    );
+    const pending = () => {
+      let n = 0;
+      for (const id of sentAt.keys()) if (!doneAt.has(id)) n += 1;
+      return n;
+    };
+    const deadline = performance.now() + options.settleTimeoutMs;
+    while (pending() > 0 && performance.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const now = performance.now();
+    const latencies: number[] = [];
+    let completed = true;
+    for (const [id, sent] of sentAt) {
+      const done = doneAt.get(id);
+      if (done === undefined) completed = false;
+      latencies.push((done ?? now) - sent);
+    }
+    return {
+      produced: summary.produced,
+      achievedRate: Math.round((summary.produced / summary.sendingMs) * 1000),
+      durationS: Math.round(summary.sendingMs) / 1000,
+      latency: summariseLatencies(latencies),
+      completed,
+    };
+  } finally {
+    timed.stopRecording(doneAt);
+  }
 }

@@ -96,12 +96,9 @@ export async function runBench(
         } else {
           machine.kafka = 'given broker';
         }
-        const kafka = createKafkaClient({
-          brokers: brokers.split(','),
-          clientId: 'vigie-bench',
-          logger,
-        });
-        return runKafkaBench(d, options, { kafka, config, logger, log, dataDir });
+        const list = brokers.split(',');
+        const kafka = createKafkaClient({ brokers: list, clientId: 'vigie-bench', logger });
+        return runKafkaBench(d, options, { kafka, brokers: list, config, logger, log, dataDir });
       });
       for (const name of kafkaSections) {
         sections[name] =

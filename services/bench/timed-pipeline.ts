@@ -27,8 +27,12 @@ export interface TimedPipeline {
   lastDoneAt(): number | undefined;
   /** Resolves with performance.now() when a batch holding `eventId` is done. */
   watch(eventId: string): Promise<{ doneAt: number; priority: boolean }>;
-  /** Records the time each watched id is done in `into` (no promise per id: many thousands). */
-  watchMany(sentAt: Map<string, number>, into: number[]): void;
+  /**
+   * From now on, records in `into` when each event id is first done (performance.now() of this
+   * thread; no promise per id: many thousands), until `stopRecording`.
+   */
+  recordDone(into: Map<string, number>): void;
+  stopRecording(into: Map<string, number>): void;
   /** Resolves when `lane` has handled at least `records` records. */
   untilRecords(lane: 'main' | 'priority', records: number): Promise<void>;
 }
@@ -52,7 +56,7 @@ export function createTimedPipeline(inner: Pipeline): TimedPipeline {
   const priority: LaneCounts = { ...main };
   const sellers = new Set<string>();
   const waiting = new Map<string, (v: { doneAt: number; priority: boolean }) => void>();
-  const bulk: Array<{ sentAt: Map<string, number>; into: number[] }> = [];
+  const bulk = new Set<Map<string, number>>();
   const thresholds: Array<{ lane: 'main' | 'priority'; records: number; resolve: () => void }> = [];
   let first: number | undefined;
   let last: number | undefined;
@@ -67,7 +71,7 @@ export function createTimedPipeline(inner: Pipeline): TimedPipeline {
     lane.duplicates += result.duplicates;
     lane.rejected += result.rejected;
     for (const s of result.changedSellers) sellers.add(s);
-    if (waiting.size > 0 || bulk.length > 0) {
+    if (waiting.size > 0 || bulk.size > 0) {
       for (const record of batch.records) {
         const id = eventIdOf(record.bytes);
         if (id === undefined) continue;
@@ -76,12 +80,7 @@ export function createTimedPipeline(inner: Pipeline): TimedPipeline {
           waiting.delete(id);
           resolve({ doneAt, priority: batch.priority === true });
         }
-        for (const b of bulk) {
-          const sent = b.sentAt.get(id);
-          if (sent === undefined) continue;
-          b.sentAt.delete(id);
-          b.into.push(doneAt - sent);
-        }
+        for (const into of bulk) if (!into.has(id)) into.set(id, doneAt);
       }
     }
     for (let i = thresholds.length - 1; i >= 0; i--) {
@@ -117,8 +116,11 @@ export function createTimedPipeline(inner: Pipeline): TimedPipeline {
     firstBatchAt: () => first,
     lastDoneAt: () => last,
     watch: (eventId) => new Promise((resolve) => waiting.set(eventId, resolve)),
-    watchMany: (sentAt, into) => {
-      bulk.push({ sentAt, into });
+    recordDone: (into) => {
+      bulk.add(into);
+    },
+    stopRecording: (into) => {
+      bulk.delete(into);
     },
     untilRecords(lane, records) {
       if ((lane === 'main' ? main : priority).records >= records) return Promise.resolve();

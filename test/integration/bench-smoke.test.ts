@@ -54,6 +54,17 @@ describe('vigie bench (smoke, 20,000 events)', () => {
     expect(e2e.pipeline.records).toBeGreaterThanOrEqual(lines);
     expect(e2e.pipeline.accepted).toBeGreaterThan(0);
     expect(e2e.latency.produce_to_score.count).toBeGreaterThan(0);
+    // The paced producer (a worker thread) sent 2 s of events, and every one was seen done.
+    expect(e2e.latency.completed).toBe(true);
+    expect(e2e.latency.produce_to_score.count).toBeGreaterThan(e2e.latency.rate_per_s);
+    expect(e2e.latency.produce_to_score.p50_ms).toBeGreaterThan(0);
+    // Where the batches' time went, for the drain and the paced run.
+    for (const stages of [e2e.pipeline.stages!, e2e.latency.stages!]) {
+      expect(stages.batches).toBeGreaterThan(0);
+      expect(stages.records_per_batch).toBeGreaterThan(0);
+      expect(stages.ms_per_batch.engine).toBeGreaterThan(0);
+      expect(stages.ms_per_batch.decode).toBeGreaterThan(0);
+    }
     const replay = ok(parsed.sections.replay, 'replay');
     expect(replay.pipeline.records).toBe(lines);
     // The same events through both paths; Kafka adds the 2 probes and the baseline notice.
