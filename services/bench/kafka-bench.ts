@@ -200,6 +200,9 @@ export async function runKafkaBench(
       settleTimeoutMs: Math.min(timeoutMs, Math.max(60_000, seconds * 3_000)),
     });
     log(`kafka: latency p50 ${paced.latency.p50_ms} ms, p99 ${paced.latency.p99_ms} ms`);
+    log(
+      `kafka: latency p99 per 10 s: ${paced.by10s.map((w) => Math.round(w.p99_ms)).join(', ')} ms`,
+    );
     const latencyStages = stageBreakdown(stagesAfterDrain, stageMark(timed));
     const drainStages = stageBreakdown(stagesAtStart, stagesAfterDrain);
     log(`kafka: drain batch stages (ms): ${formatStages(drainStages)}`);
@@ -240,6 +243,7 @@ export async function runKafkaBench(
         train_ms: Math.round(trainMs),
         completed: paced.completed,
         stages: latencyStages,
+        by_10s: paced.by10s,
       },
     };
     const rssPer = (after.rss - before.rss) / sellers;

@@ -25,6 +25,8 @@ export interface PacedLatencyResult {
   latency: LatencySummary;
   /** False when some events were not done within the wait: they count at the deadline. */
   completed: boolean;
+  /** The same per 10 s of sending, by send time. */
+  by10s: LatencySummary[];
 }
 
 const WORKER_URL = new URL('./paced-producer.mjs', import.meta.url);
@@ -78,11 +80,18 @@ export async function runPacedLatency(options: PacedLatencyOptions): Promise<Pac
     }
     const now = performance.now();
     const latencies: number[] = [];
+    const windows: number[][] = [];
+    let first = Infinity;
+    for (const sent of sentAt.values()) first = Math.min(first, sent);
     let completed = true;
     for (const [id, sent] of sentAt) {
       const done = doneAt.get(id);
       if (done === undefined) completed = false;
-      latencies.push((done ?? now) - sent);
+      const latency = (done ?? now) - sent;
+      latencies.push(latency);
+      const w = Math.floor((sent - first) / 10_000);
+      while (windows.length <= w) windows.push([]);
+      windows[w]!.push(latency);
     }
     return {
       produced: summary.produced,
@@ -90,6 +99,7 @@ export async function runPacedLatency(options: PacedLatencyOptions): Promise<Pac
       durationS: Math.round(summary.sendingMs) / 1000,
       latency: summariseLatencies(latencies),
       completed,
+      by10s: windows.map(summariseLatencies),
     };
   } finally {
     timed.stopRecording(doneAt);

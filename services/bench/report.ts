@@ -70,6 +70,8 @@ export const E2eSectionSchema = z.object({
     completed: z.boolean(),
     /** Where a batch's time went during the paced run. */
     stages: StageBreakdownSchema.optional(),
+    /** The latencies of the events sent in each 10 s of the run, in order: when it was slow. */
+    by_10s: z.array(LatencySummarySchema).optional(),
   }),
 });
 
