@@ -16,7 +16,8 @@ export interface PipelineCounters {
  * Where a batch's time goes, wall-clock, summed over its chunks: `decode`; `rebuild` (state read
  * back from the store for sellers not yet held); `engine` (the feature engine, with its
  * cross-seller lookups); `lookup_wait` (waiting for the store's stored-id answer after the
- * engine); `snapshots` (features derived for the changed sellers); `events_write_wait` (waiting
+ * engine); `chunk_write_wait` (before the next chunk, waiting for the inserts of the chunk two
+ * back: at most one chunk's writes run behind the chunk being applied); `snapshots` (features derived for the changed sellers); `events_write_wait` (waiting
  * for the last chunks' inserts once the CPU part is done); `snapshot_write` and `hook` (the
  * detector), `snapshot_write_hook` when the two overlap; `ack` (offsets committed).
  */
@@ -25,6 +26,7 @@ export type PipelineStage =
   | 'rebuild'
   | 'engine'
   | 'lookup_wait'
+  | 'chunk_write_wait'
   | 'snapshots'
   | 'events_write_wait'
   | 'snapshot_write'

@@ -249,7 +249,11 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
           const started = await lock.run(priority, () => startChunk(chunk, priority, clock));
           for (const s of started.changed) changed.add(s);
           finishing.push(started.done);
-          if (finishing.length > 1) done.push(await finishing.shift()!);
+          if (finishing.length > 1) {
+            const waitStarted = performance.now();
+            done.push(await finishing.shift()!);
+            clock.add('chunk_write_wait', waitStarted);
+          }
         }
         // One snapshot per changed seller per run, not per chunk: a seller with events in
         // several chunks is derived, written and scored once, from its state after all of them.
