@@ -27,6 +27,11 @@ export interface PipelineStoreAdapterOptions {
 /** A stored listing version as read back (DateTime64 as text). */
 type StoredVersion = Omit<ListingBase, 'version_at'> & { version_at: string };
 
+interface VersionsQuery {
+  params: { sellers: string[]; ids: string[]; until: string; n: number };
+  key: string;
+}
+
 /** Earlier versions read per edited listing: enough for edits arriving a little out of order. */
 const VERSIONS_PER_LISTING = 8;
 
@@ -52,14 +57,25 @@ export function createPipelineStore(
    */
   let versionsWritten: Promise<void> = Promise.resolve();
 
-  /** The stored versions an edit of this batch builds on (none when the batch has no edit). */
-  async function previousVersions(events: readonly MarketplaceEvent[]): Promise<ListingBase[]> {
+  /** The previous-versions query of a chunk's events: undefined when it holds no edit. */
+  function versionsQuery(events: readonly MarketplaceEvent[]): VersionsQuery | undefined {
     const edited = editedListings(events);
-    if (edited.length === 0) return [];
+    if (edited.length === 0) return undefined;
     let until = -Infinity;
     for (const e of events) {
       if (e.type === 'listing.edited') until = Math.max(until, Date.parse(e.occurred_at));
     }
+    const params = {
+      sellers: unique(edited.map((l) => l.sellerId)),
+      ids: unique(edited.map((l) => l.listingId)),
+      until: formatDateTime64(until),
+      n: VERSIONS_PER_LISTING,
+    };
+    return { params, key: JSON.stringify(params) };
+  }
+
+  /** The stored versions an edit of the chunk builds on. */
+  async function previousVersions(query: VersionsQuery): Promise<ListingBase[]> {
     // PREWHERE, not WHERE: edited listings are spread over the whole table, so the key selects
     // most granules, and under FINAL a WHERE is applied after the granules' rows (every column,
     // the 128-slot signatures included) are read and merged. The conditions are on sorting-key
@@ -74,15 +90,7 @@ export function createPipelineStore(
          AND version_at < {until:DateTime64(3, 'UTC')}
        ORDER BY version_at DESC
        LIMIT {n:UInt32} BY seller_id, listing_id`,
-      {
-        params: {
-          sellers: unique(edited.map((l) => l.sellerId)),
-          ids: unique(edited.map((l) => l.listingId)),
-          until: formatDateTime64(until),
-          n: VERSIONS_PER_LISTING,
-        },
-        settings: { max_threads: 1 },
-      },
+      { params: query.params, settings: { max_threads: 1 } },
     );
     return rows.map((r) => ({
       ...r,
@@ -90,6 +98,43 @@ export function createPipelineStore(
       minhash: r.minhash.map(Number),
       obfuscation_score: Number(r.obfuscation_score),
     }));
+  }
+
+  /**
+   * The previous-versions lookup started with the stored-id lookup, on all of the chunk's events,
+   * so that it is not one more round trip after it: nearly always every event is fresh, the
+   * chunk's write asks the same query, and takes this answer. Used only if the query is the same
+   * and no other chunk's write started in between (same `versionsWritten`); otherwise asked again.
+   */
+  let early: { key: string; after: Promise<void>; rows: Promise<ListingBase[]> } | undefined;
+
+  function startEarlyVersions(events: readonly MarketplaceEvent[]): void {
+    early = undefined;
+    const query = versionsQuery(events);
+    if (query === undefined) return;
+    const after = versionsWritten;
+    const rows = after.then(() => previousVersions(query));
+    rows.catch(() => undefined);
+    early = { key: query.key, after, rows };
+  }
+
+  async function versionsFor(
+    events: readonly MarketplaceEvent[],
+    before: Promise<void>,
+  ): Promise<ListingBase[]> {
+    const query = versionsQuery(events);
+    const taken = early;
+    early = undefined;
+    if (query === undefined) return [];
+    if (taken !== undefined && taken.key === query.key && taken.after === before) {
+      try {
+        return await taken.rows;
+      } catch {
+        // Asked again below: the chunk's own attempt decides.
+      }
+    }
+    await before;
+    return previousVersions(query);
   }
 
   function readBack(rows: readonly StoredEventRow[]): AcceptedEvent[] {
@@ -110,6 +155,7 @@ export function createPipelineStore(
   return {
     async storedEventIds(events: readonly MarketplaceEvent[]) {
       if (events.length === 0) return new Set();
+      startEarlyVersions(events);
       // A stored copy of an event has its seller and its occurred_at (the same event), so the
       // lookup is bounded by the batch's time span as well: with (seller_id, occurred_at) the
       // table's key prefix, it reads the few granules around the batch instead of every stored
@@ -212,9 +258,9 @@ export function createPipelineStore(
       const own = new Promise<void>((resolve) => (settled = resolve));
       versionsWritten = Promise.all([before, own]).then(() => undefined);
       try {
-        // Only an edit reads earlier versions; a chunk without one need not wait.
-        if (accepted.some((e) => e.type === 'listing.edited')) await before;
-        const versions = rowsOf.listingVersions(accepted, await previousVersions(accepted));
+        // Only an edit reads earlier versions (after the previous chunks' versions are stored);
+        // a chunk without one need not wait.
+        const versions = rowsOf.listingVersions(accepted, await versionsFor(accepted, before));
         if (links.length > 0) await store.identifierLinks.append(links);
         if (versions.length > 0) await store.listingTexts.append(versions);
         await Promise.all([store.identifierLinks.flush(), store.listingTexts.flush()]);

@@ -292,4 +292,76 @@ describe('listing_texts and identifier_links from the pipeline (chDB)', () => {
       ['Walnut desk', 'Solid walnut, 2 drawers'],
     ]);
   });
+
+  describe('previous versions asked with the stored-id lookup', () => {
+    const VERSIONS_SQL = /FROM listing_texts FINAL/;
+    /** The store and adapter over an executor that counts version lookups and slows inserts. */
+    function setUp(delayMs: number) {
+      const asked: Array<Record<string, unknown>> = [];
+      const counting: ClickHouseExecutor = {
+        ...executor,
+        async query(sql, opts) {
+          if (VERSIONS_SQL.test(sql)) asked.push(opts?.params ?? {});
+          return executor.query(sql, opts);
+        },
+        async insert(table, columns, rows, opts) {
+          if (table === 'listing_texts') await new Promise((r) => setTimeout(r, delayMs));
+          return executor.insert(table, columns, rows, opts);
+        },
+      };
+      const store = createStore({ executor: counting, logger, textTtlDays: 3650 });
+      return { asked, store, adapter: createPipelineStore({ store, logger }) };
+    }
+    const accept = (event: MarketplaceEvent) => ({
+      event,
+      raw: JSON.stringify(event),
+      receivedAt: T0,
+    });
+    const editOf = (seller: string, hours: number, listing: string): MarketplaceEvent => ({
+      ...envelope(seller, hours),
+      type: 'listing.edited',
+      listing_id: listing,
+      price: { amount: 80, currency: 'EUR' },
+    });
+
+    it('uses the early answer, which waits for versions still in flight', async () => {
+      const { asked, store, adapter } = setUp(300);
+      const publication = published('s-g', 12, 'L-early', 'Teak bench', 'Teak, 2 m, oiled');
+      const edit = editOf('s-g', 13, 'L-early');
+      const first = adapter.writeEvents([accept(publication)]);
+      // As the pipeline does for the next chunk: look its ids up, then write the fresh ones.
+      expect(await adapter.storedEventIds([edit])).toEqual(new Set());
+      await adapter.writeEvents([accept(edit)]);
+      await first;
+      await store.close();
+      expect(asked).toHaveLength(1);
+      const rows = (await texts()).filter((r) => r.listing_id === 'L-early');
+      expect(rows.map((r) => [r.title, r.description])).toEqual([
+        ['Teak bench', 'Teak, 2 m, oiled'],
+        ['Teak bench', 'Teak, 2 m, oiled'],
+      ]);
+    });
+
+    it('asks again when the events written are not those looked up', async () => {
+      const { asked, store, adapter } = setUp(0);
+      await adapter.writeEvents([
+        accept(published('s-h', 14, 'L-h1', 'Pine shelf', 'Pine, 80 cm')),
+        accept(published('s-h', 14, 'L-h2', 'Pine stool', 'Pine, 45 cm')),
+      ]);
+      const one = editOf('s-h', 15, 'L-h1');
+      const other = editOf('s-h', 16, 'L-h2');
+      await adapter.storedEventIds([one, other]);
+      // `other` was a store hit, say: only `one` is written, from an answer for `one` alone.
+      await adapter.writeEvents([accept(one)]);
+      await store.close();
+      expect(asked).toHaveLength(2);
+      expect(asked[1]).toMatchObject({ ids: ['L-h1'] });
+      const rows = (await texts()).filter((r) => r.listing_id.startsWith('L-h'));
+      expect(rows.map((r) => [r.listing_id, r.title]).sort()).toEqual([
+        ['L-h1', 'Pine shelf'],
+        ['L-h1', 'Pine shelf'],
+        ['L-h2', 'Pine stool'],
+      ]);
+    });
+  });
 });
