@@ -90,8 +90,10 @@ export async function openBenchIngestion(options: OpenIngestionOptions): Promise
       features: backend.features,
       deadLetters: createKafkaDeadLetterSink({ producer, topic: topics.deadLetter }),
       logger,
-      onChanged: (ids, { snapshots }) => detector.onChanged(ids, snapshots.map(recordFromSnapshot)),
+      onChanged: (ids, { snapshots, stored }) =>
+        detector.onChanged(ids, snapshots.map(recordFromSnapshot), stored),
       onChangedReadsStore: false,
+      onChangedAwaitsStored: true,
       batchSize: config.VIGIE_BATCH_SIZE,
       recentIdCapacity: config.VIGIE_RECENT_IDS,
     });

@@ -70,6 +70,7 @@ export async function runReplayBench(
     logger,
     onChanged: flags?.onChanged,
     onChangedReadsStore: flags?.readsStore ?? true,
+    onChangedAwaitsStored: flags?.awaitsStored ?? false,
     batchSize: config.VIGIE_BATCH_SIZE,
     recentIdCapacity: config.VIGIE_RECENT_IDS,
   });

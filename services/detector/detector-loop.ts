@@ -85,11 +85,14 @@ export interface DetectorLoop {
   /**
    * Scores sellers whose features changed (the pipeline's `onChanged`); throws to retry. With
    * `records` (the snapshots the pipeline has just stored, one per seller) the store is not read
-   * back; without, their latest features are read from it.
+   * back; without, their latest features are read from it. With `stored`, nothing is emitted
+   * (Kafka, `flags`, webhooks) before it settles: the sellers are scored and their flag states
+   * read meanwhile; if it rejects, the pass throws and emits nothing.
    */
   onChanged(
     sellerIds: readonly string[],
     records?: readonly SellerFeatureRecord[],
+    stored?: Promise<void>,
   ): Promise<ScoreSummary>;
   /** Fits a model on the current population, stores it, makes it current and rescores all. */
   train(options?: { seed?: number; rescore?: boolean }): Promise<TrainOutcome>;
@@ -145,7 +148,10 @@ export function createDetectorLoop(options: DetectorLoopOptions): DetectorLoop {
     return next;
   };
 
-  async function scoreRecords(records: readonly SellerFeatureRecord[]): Promise<ScoreSummary> {
+  async function scoreRecords(
+    records: readonly SellerFeatureRecord[],
+    stored?: Promise<void>,
+  ): Promise<ScoreSummary> {
     const summary = emptySummary();
     const policy = options.policy();
     const current = model;
@@ -185,6 +191,8 @@ export function createDetectorLoop(options: DetectorLoopOptions): DetectorLoop {
       out.push(buildSellerFlagged(record.sellerId, assessment, new Date(record.asOf)));
     }
     if (out.length === 0) return summary;
+    // The flags' evidence (the batch's events) is in the store before any flag goes out.
+    await stored;
     for (const sink of options.sinks ?? []) await sink.send(out);
     await options.store.saveFlags(out, now());
     for (const flag of out) options.webhooks?.send(flag);
@@ -272,11 +280,11 @@ export function createDetectorLoop(options: DetectorLoopOptions): DetectorLoop {
       await training?.catch(() => undefined);
       await lane.catch(() => undefined);
     },
-    onChanged(sellerIds, given) {
+    onChanged(sellerIds, given, stored) {
       return serial(async () => {
         if (sellerIds.length === 0) return emptySummary();
         const records = given ?? (await options.store.latestFeatures([...new Set(sellerIds)]));
-        return scoreRecords(records);
+        return scoreRecords(records, stored);
       });
     },
     train,

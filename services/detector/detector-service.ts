@@ -34,8 +34,15 @@ export interface DetectorServiceOptions {
 export interface DetectorService {
   readonly loop: DetectorLoop;
   readonly policy: PolicySource;
-  /** The pipeline's onChanged hook; `records`: the features just stored (else read back). */
-  onChanged(sellerIds: readonly string[], records?: readonly SellerFeatureRecord[]): Promise<void>;
+  /**
+   * The pipeline's onChanged hook; `records`: the features just stored (else read back);
+   * `stored`: settles once the batch's events are stored, awaited before any flag is emitted.
+   */
+  onChanged(
+    sellerIds: readonly string[],
+    records?: readonly SellerFeatureRecord[],
+    stored?: Promise<void>,
+  ): Promise<void>;
   /** Flags emitted since start. */
   emitted(): number;
   start(): Promise<void>;
@@ -108,8 +115,8 @@ export function createDetectorService(options: DetectorServiceOptions): Detector
   return {
     loop,
     policy,
-    async onChanged(sellerIds, records) {
-      await loop.onChanged(sellerIds, records);
+    async onChanged(sellerIds, records, stored) {
+      await loop.onChanged(sellerIds, records, stored);
     },
     emitted: () => emitted,
     async start() {

@@ -36,6 +36,11 @@ export interface FlagHook {
    * the store: the pipeline then writes them while the hook runs. @default true
    */
   readsStore?: boolean;
+  /**
+   * True when `onChanged` awaits `context.stored` before it emits a flag or writes anything: the
+   * pipeline then calls it while the batch's last events are still being written. @default false
+   */
+  awaitsStored?: boolean;
   /** Flags emitted so far. */
   emitted(): number;
   /**

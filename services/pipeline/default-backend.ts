@@ -72,13 +72,16 @@ export const defaultOpenFlagHook: OpenFlagHook = async ({
   });
   await service.start();
   return {
-    onChanged: (sellerIds, { snapshots }) =>
+    onChanged: (sellerIds, { snapshots, stored }) =>
       service.onChanged(
         sellerIds,
         snapshots.map((row, i) => recordFromSnapshot(row, i)),
+        stored,
       ),
     // Scores the snapshots it is handed (recordFromSnapshot): no read of seller_features.
     readsStore: false,
+    // Scores and reads flag states while the events are written; emits once they are stored.
+    awaitsStored: true,
     emitted: () => service.emitted(),
     async finish() {
       await service.loop.train({ rescore: true });

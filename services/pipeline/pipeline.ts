@@ -38,6 +38,13 @@ export interface PipelineOptions<Snapshot = unknown> {
    * batch is acknowledged once both are done.
    */
   onChangedReadsStore?: boolean;
+  /**
+   * With `onChangedReadsStore` false: whether the hook awaits `context.stored` before emitting
+   * anything. Then it is called as soon as the batch's snapshots are built (and the previous
+   * batch's hook returned), while the last events are still being written, so that its reads
+   * (scoring, flag state) are not one more round trip after them. Default false.
+   */
+  onChangedAwaitsStored?: boolean;
   metrics?: PipelineMetrics;
   /** Most events handed to the engine and the store at once. Default 5,000. */
   batchSize?: number;
@@ -81,6 +88,7 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
   const metrics = options.metrics ?? createPipelineMetrics();
   const batchSize = options.batchSize ?? 5_000;
   const readsStore = options.onChangedReadsStore ?? true;
+  const early = !readsStore && options.onChanged !== undefined && options.onChangedAwaitsStored;
   const now = options.now ?? (() => new Date());
   const recent = createRecentIds(options.recentIdCapacity ?? 50_000);
   const lock = createLaneLock();
@@ -242,6 +250,7 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
       // finishing behind the one being applied. Everything settles before the ack or error.
       const finishing: Array<Promise<ChunkResult>> = [];
       let snapshots: Snapshot[] = [];
+      let hooked: Promise<void> | undefined;
       try {
         await previous;
         for (let i = 0; i < decoded.events.length; i += batchSize) {
@@ -269,16 +278,33 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
         }
         cpuDone();
         batch.taken?.();
+        if (early && changed.size > 0) {
+          // The hook reads (scores, looks flag states up) while the events are written, and
+          // awaits `stored` before it emits: after the previous batch's hook, as always.
+          const stored = Promise.all(finishing).then(() => undefined);
+          stored.catch(() => undefined);
+          await previousHook;
+          hooked = options.onChanged!([...changed].sort(), { priority, snapshots, stored });
+          hooked.catch(() => undefined);
+        }
         const waitStarted = performance.now();
         while (finishing.length > 0) done.push(await finishing.shift()!);
         clock.add('events_write_wait', waitStarted);
       } catch (err) {
         await Promise.allSettled(finishing);
+        await hooked?.catch(() => undefined);
         throw err;
       }
       const changedSellers = [...changed].sort();
       await previousHook;
-      if (changedSellers.length > 0) {
+      if (hooked !== undefined) {
+        // Events stored: the snapshots are written while the hook finishes.
+        const written = store.writeSnapshots(snapshots);
+        written.catch(() => undefined);
+        const bothStarted = performance.now();
+        await Promise.all([written, hooked]);
+        clock.add('snapshot_write_hook', bothStarted);
+      } else if (changedSellers.length > 0) {
         if (readsStore || !options.onChanged) {
           // Written before the hook runs: the hook may read the sellers' latest features back.
           const writeStarted = performance.now();

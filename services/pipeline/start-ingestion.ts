@@ -105,6 +105,7 @@ export function createIngestion(options: StartIngestionOptions): Ingestion {
         logger,
         onChanged: flags?.onChanged,
         onChangedReadsStore: flags?.readsStore ?? true,
+        onChangedAwaitsStored: flags?.awaitsStored ?? false,
         batchSize: config.VIGIE_BATCH_SIZE,
         recentIdCapacity: config.VIGIE_RECENT_IDS,
         hooks: crashHooks(config.VIGIE_TEST_CRASH_AFTER_STORE),

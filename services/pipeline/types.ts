@@ -65,8 +65,14 @@ export interface FeatureStage<Snapshot = unknown> {
  */
 export type OnChangedSellers<Snapshot = unknown> = (
   sellerIds: readonly string[],
-  /** `snapshots`: the rows just written for these sellers (one per seller that has one). */
-  context: { priority: boolean; snapshots: readonly Snapshot[] },
+  /**
+   * `snapshots`: the rows just written for these sellers (one per seller that has one).
+   * `stored`: with `onChangedAwaitsStored`, the hook is called before the batch's events are
+   * stored, and this settles once they are (rejects if their write fails); the hook must await it
+   * before anything it does is durable or seen outside (a flag's evidence is then in the store).
+   * Otherwise absent: the events are stored before the hook is called.
+   */
+  context: { priority: boolean; snapshots: readonly Snapshot[]; stored?: Promise<void> },
 ) => Promise<void>;
 
 /** Test-only hooks, set by the service config (never in production code paths otherwise). */

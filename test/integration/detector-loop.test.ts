@@ -20,6 +20,7 @@ import {
   createWebhookSender,
   verifyWebhookSignature,
   type DetectorLoop,
+  type FlagSink,
   type KafkaFlagSink,
   type ModelFactory,
   type WebhookSender,
@@ -387,6 +388,50 @@ describe('detector loop on the real store, broker and an HTTP receiver', () => {
       severity: 'high',
       evidence: { linked_seller_ids: ['terminated-9'] },
     });
+  });
+
+  it('emits nothing before the batch is stored, and nothing if storing it fails', async () => {
+    // The pipeline calls the hook while the batch's events are still being written.
+    const sent: string[] = [];
+    const recording: FlagSink = {
+      send: async (flags) => {
+        sent.push(...flags.map((f) => f.seller_id));
+      },
+    };
+    const waiting = createDetectorLoop({
+      store: createClickHouseDetectorStore(store),
+      models,
+      policy: () => policy,
+      logger,
+      sinks: [recording],
+      trainIntervalMs: 0,
+    });
+    const recidivist = {
+      takedowns_illegal_90d: 3,
+      takedowns_90d: 3,
+      takedowns_total: 3,
+      takedown_rate_smoothed: 0.1,
+    };
+    await putFeatures('rec-stored', T0, recidivist);
+    let release!: () => void;
+    const stored = new Promise<void>((resolve) => (release = resolve));
+    const pass = waiting.onChanged(['rec-stored'], undefined, stored);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sent).toEqual([]);
+    expect(await flagRows('rec-stored')).toEqual([]);
+    release();
+    expect((await pass).emitted).toBe(1);
+    expect(sent).toEqual(['rec-stored']);
+    expect(await flagRows('rec-stored')).toHaveLength(1);
+
+    await putFeatures('rec-unstored', T0, recidivist);
+    const failed = Promise.reject(new Error('events write failed'));
+    failed.catch(() => undefined);
+    await expect(waiting.onChanged(['rec-unstored'], undefined, failed)).rejects.toThrow(
+      'events write failed',
+    );
+    expect(sent).toEqual(['rec-stored']);
+    expect(await flagRows('rec-unstored')).toEqual([]);
   });
 
   it('keeps a dead-letter row in the store when a webhook receiver stays down', async () => {

@@ -131,3 +131,91 @@ describe('where a batch spent its time (stage metrics)', () => {
     expect(stages.main.hook).toBeUndefined();
   });
 });
+
+describe('a hook that awaits the stored events (onChangedAwaitsStored)', () => {
+  async function runEarly(options: { failWrite: boolean }) {
+    const executor = await createExecutor({
+      dataDir,
+      database: uniqueDatabase(`hook_early_${String(options.failWrite)}`),
+      logger,
+    });
+    executors.push(executor);
+    const tables = createStore({ executor, logger });
+    await tables.migrate();
+    const inner = createPipelineStore({ store: tables, logger });
+    const t: Timeline & { eventsStored?: number; storedSeen?: number; storedFailed?: boolean } = {};
+    let tick = 0;
+    const at = () => (tick += 1);
+    const store: PipelineStore<SellerFeaturesRow> = {
+      ...inner,
+      async writeEvents(events) {
+        await new Promise((r) => setTimeout(r, 150));
+        if (options.failWrite) throw new Error('events write failed');
+        await inner.writeEvents(events);
+        t.eventsStored = at();
+      },
+      async writeSnapshots(rows) {
+        t.writeStarted = at();
+        await inner.writeSnapshots(rows);
+        t.writeEnded = at();
+      },
+    };
+    let handed = 0;
+    const pipeline = createPipeline({
+      store,
+      features: createCountingStage(),
+      deadLetters: createLogDeadLetterSink(logger),
+      logger,
+      onChangedReadsStore: false,
+      onChangedAwaitsStored: true,
+      onChanged: async (sellers, { stored }) => {
+        t.hookStarted = at();
+        handed = sellers.length;
+        try {
+          await stored;
+          t.storedSeen = at();
+        } catch (err) {
+          t.storedFailed = true;
+          throw err;
+        }
+        t.hookEnded = at();
+      },
+    });
+    const events = makeEvents({ seed: 5, sellers: 30, perSeller: 4 });
+    const outcome = await pipeline
+      .process({
+        records: events.map((e, line) => ({
+          bytes: Buffer.from(JSON.stringify(e)),
+          origin: { kind: 'file', file: 'hook-early.ndjson', line: line + 1 },
+          receivedAt: Date.now(),
+        })),
+        ack: async () => {
+          t.acked = at();
+        },
+      })
+      .then(
+        (result) => ({ result }),
+        (error: unknown) => ({ error }),
+      );
+    return { t, handed, outcome };
+  }
+
+  it('is called while the events are written, and emits only once they are stored', async () => {
+    const { t, handed, outcome } = await runEarly({ failWrite: false });
+    expect(outcome).toHaveProperty('result');
+    expect(handed).toBe(30);
+    expect(t.hookStarted!).toBeLessThan(t.eventsStored!);
+    expect(t.storedSeen!).toBeGreaterThan(t.eventsStored!);
+    // The snapshots still follow the events; the ack follows everything.
+    expect(t.writeStarted!).toBeGreaterThan(t.eventsStored!);
+    expect(t.acked!).toBeGreaterThan(Math.max(t.writeEnded!, t.hookEnded!));
+  });
+
+  it('sees `stored` reject when the events write fails; nothing written, no ack', async () => {
+    const { t, outcome } = await runEarly({ failWrite: true });
+    expect(outcome).toHaveProperty('error');
+    expect(t.storedFailed).toBe(true);
+    expect(t.writeStarted).toBeUndefined();
+    expect(t.acked).toBeUndefined();
+  });
+});

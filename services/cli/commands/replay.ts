@@ -171,6 +171,7 @@ export async function runReplay(
     logger,
     onChanged: flags?.onChanged,
     onChangedReadsStore: flags?.readsStore ?? true,
+    onChangedAwaitsStored: flags?.awaitsStored ?? false,
     batchSize: config.VIGIE_BATCH_SIZE,
     recentIdCapacity: config.VIGIE_RECENT_IDS,
   });
