@@ -101,6 +101,17 @@ describe('detector loop on the real store, broker and an HTTP receiver', () => {
     await store.sellerFeatures.flush();
   }
 
+  /** A second loop on the same store, delivering to `sink` only (no webhooks, no schedule). */
+  const loopWithSink = (sink: FlagSink) =>
+    createDetectorLoop({
+      store: createClickHouseDetectorStore(store),
+      models,
+      policy: () => policy,
+      logger,
+      sinks: [sink],
+      trainIntervalMs: 0,
+    });
+
   async function flagRows(sellerId: string) {
     return store.executor.query<{ flag_id: string; status: string; severity: string }>(
       `SELECT flag_id, status, severity FROM flags FINAL WHERE seller_id = {s:String} ORDER BY flagged_at`,
@@ -353,14 +364,7 @@ describe('detector loop on the real store, broker and an HTTP receiver', () => {
     await createTopic(kafka, tiny, 1, { 'max.message.bytes': '64' });
     const missing = createKafkaFlagSink({ kafka, topic: tiny });
     await missing.start();
-    const failing = createDetectorLoop({
-      store: createClickHouseDetectorStore(store),
-      models,
-      policy: () => policy,
-      logger,
-      sinks: [missing],
-      trainIntervalMs: 0,
-    });
+    const failing = loopWithSink(missing);
     await putFeatures(
       'ban-1',
       T0,
@@ -398,14 +402,7 @@ describe('detector loop on the real store, broker and an HTTP receiver', () => {
         sent.push(...flags.map((f) => f.seller_id));
       },
     };
-    const waiting = createDetectorLoop({
-      store: createClickHouseDetectorStore(store),
-      models,
-      policy: () => policy,
-      logger,
-      sinks: [recording],
-      trainIntervalMs: 0,
-    });
+    const waiting = loopWithSink(recording);
     const recidivist = {
       takedowns_illegal_90d: 3,
       takedowns_90d: 3,
