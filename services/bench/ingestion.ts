@@ -17,6 +17,7 @@ import {
   type DetectorService,
 } from '../detector/index.ts';
 import {
+  consumerOptionsFrom,
   createIngestService,
   createPipeline,
   defaultOpenBackend,
@@ -98,20 +99,15 @@ export async function openBenchIngestion(options: OpenIngestionOptions): Promise
       recentIdCapacity: config.VIGIE_RECENT_IDS,
     });
     const timed = createTimedPipeline(pipeline);
+    // The service's consumer settings (start-ingestion.ts), on the bench's own topics.
     const service: IngestService = createIngestService({
+      ...consumerOptionsFrom(config),
       kafka,
       pipeline: timed.pipeline,
       logger,
       groupId: topics.group,
       topic: topics.main,
       priorityTopic: topics.priority,
-      partitionsConsumedConcurrently: config.VIGIE_PARTITIONS_CONCURRENCY,
-      maxBytesPerPartition: config.VIGIE_FETCH_MAX_BYTES,
-      sessionTimeout: config.VIGIE_SESSION_TIMEOUT_MS,
-      backoff: { initialMs: config.VIGIE_RETRY_INITIAL_MS },
-      inFlight: config.VIGIE_KAFKA_IN_FLIGHT,
-      // A backlog's runs overlap; near real time, a run waits to grow (coalesce.ts).
-      overlapFrom: config.VIGIE_BATCH_SIZE,
     });
     let started = false;
     return {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { decodeRecord } from '../../streams/contract/index.ts';
 import { createFileDeadLetterSink } from '../../streams/dead-letter/index.ts';
-import { createNdjsonSource, ndjsonLines } from '../../streams/file/index.ts';
+import { createNdjsonSource, ndjsonLines, REPLAY_BATCH_LINES } from '../../streams/file/index.ts';
 import {
   createPipeline,
   defaultOpenBackend,
@@ -86,6 +86,7 @@ export async function runReplayBench(
       createNdjsonSource({
         input: createReadStream(dataset.file, { highWaterMark: 1 << 20 }),
         file: dataset.file,
+        batchSize: REPLAY_BATCH_LINES,
       }),
       (batch) => pipeline.process(batch),
       (batch, r) => {

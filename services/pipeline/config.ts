@@ -36,18 +36,34 @@ export const PipelineEnvSchema = BaseEnvSchema.extend({
    * several instances. Default `memory`: see docs/features.md for what `store` still misses.
    */
   VIGIE_CROSS_SELLER: z.enum(['store', 'memory']).default('memory'),
-  /** Bytes fetched per partition per request: the upper bound of a Kafka batch. Default 1 MiB. */
+  /**
+   * Bytes fetched per partition per request: the upper bound of a Kafka batch. Default 4 MiB, so
+   * that a backlog's fetch over 6–8 partitions fills a run of VIGIE_RUN_MAX_RECORDS.
+   */
   VIGIE_FETCH_MAX_BYTES: z.coerce
     .number()
     .int()
     .min(1024)
     .max(64 * 1024 * 1024)
-    .default(1024 * 1024),
+    .default(4 * 1024 * 1024),
+  /**
+   * Records of the main topic merged into one pipeline run at most (services/pipeline/coalesce.ts):
+   * a backlog's runs are as large as the fetches allow (partitions × VIGIE_FETCH_MAX_BYTES) up to
+   * this. A run pays its snapshots, snapshot write and detector pass once per changed seller, so
+   * larger runs cost less per event; near real time runs are small whatever this is. Default
+   * 100,000 (docs/performance.md, eighth session).
+   */
+  VIGIE_RUN_MAX_RECORDS: z.coerce.number().int().min(1).max(1_000_000).default(100_000),
   /**
    * Kafka session timeout, ms: how long the group waits for a member that stopped answering (a
    * crashed instance) before giving its partitions to others. Default 30,000.
    */
   VIGIE_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+  /**
+   * How long a Kafka batch may wait for its run while the consumer keeps its group session alive
+   * (heartbeats), ms; past it a hung run lets the group move its partitions. Default 300,000.
+   */
+  VIGIE_BATCH_IN_HAND_MAX_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(300_000),
   /** Consume the priority topic (trusted-flagger and authority notices). Default true. */
   VIGIE_PRIORITY_LANE: z.stringbool().default(true),
   /** First back-off after a failed batch, ms (doubles up to 30 s). Default 200. */

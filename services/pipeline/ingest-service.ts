@@ -26,6 +26,10 @@ export interface IngestServiceOptions {
   /** Kafka session timeout, ms. Default 30,000. */
   sessionTimeout?: number;
   backoff?: BackoffOptions;
+  /** How long a batch may be in hand with heartbeats sent for it (kafka-source.ts). Default 5 min. */
+  maxInHandMs?: number;
+  /** Main-topic records merged into one pipeline run at most (coalesce.ts). Default 20,000. */
+  maxRunRecords?: number;
   /**
    * Main-topic runs in flight (1 or 2): with 2, the main consumer fetches on once a run is taken
    * and the coalescer starts the next run then (see kafka-source.ts `inFlight`). Default 1.
@@ -56,6 +60,7 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
   const onMainBatch = createBatchCoalescer({
     process: (batch) => pipeline.process(batch),
     depth: inFlight,
+    maxRecords: options.maxRunRecords,
     overlapFrom: options.overlapFrom,
   });
   const onLag = (topic: string, partition: number, lag: number) =>
@@ -77,6 +82,7 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
     backoff: options.backoff,
     maxBytesPerPartition: options.maxBytesPerPartition,
     sessionTimeout: options.sessionTimeout,
+    maxInHandMs: options.maxInHandMs,
     onBatch: onMainBatch,
     onLag,
     onAssignment,
@@ -94,6 +100,7 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
         partitionsConsumedConcurrently: 1,
         backoff: options.backoff,
         sessionTimeout: options.sessionTimeout,
+        maxInHandMs: options.maxInHandMs,
         onBatch,
         onLag,
       }),

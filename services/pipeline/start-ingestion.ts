@@ -46,7 +46,9 @@ export function consumerOptionsFrom(
     priorityTopic: config.VIGIE_PRIORITY_LANE ? config.VIGIE_PRIORITY_TOPIC : undefined,
     partitionsConsumedConcurrently: config.VIGIE_PARTITIONS_CONCURRENCY,
     maxBytesPerPartition: config.VIGIE_FETCH_MAX_BYTES,
+    maxRunRecords: config.VIGIE_RUN_MAX_RECORDS,
     sessionTimeout: config.VIGIE_SESSION_TIMEOUT_MS,
+    maxInHandMs: config.VIGIE_BATCH_IN_HAND_MAX_MS,
     backoff: { initialMs: config.VIGIE_RETRY_INITIAL_MS },
     inFlight: config.VIGIE_KAFKA_IN_FLIGHT,
     // A backlog's runs overlap; near real time, a run waits to grow (coalesce.ts).

@@ -28,8 +28,23 @@ export interface KafkaSourceOptions {
   fromBeginning?: boolean;
   /** Max bytes fetched per partition per request. Default 1 MiB (a batch's upper bound). */
   maxBytesPerPartition?: number;
+  /**
+   * Max bytes of one fetch request, all partitions together. Default: kafkajs' 10 MiB, or
+   * `maxBytesPerPartition` × `partitionsConsumedConcurrently` if larger, so that raising the
+   * per-partition bound is not cancelled by the total one.
+   */
+  maxBytes?: number;
   /** Session timeout, ms. Default 30,000. */
   sessionTimeout?: number;
+  /**
+   * How long a batch may be in hand (handed over, not yet handled or taken) while the source keeps
+   * the group session alive for it. kafkajs heartbeats between batches only, so without this a
+   * batch held past the session timeout (a large run, or one waiting for the run before it) costs
+   * the member its partitions and is delivered again, held again, and so on. Past this bound the
+   * heartbeats stop, so a handler that hangs still lets the group move its partitions to another
+   * member. Default 300,000 (5 minutes).
+   */
+  maxInHandMs?: number;
   /** Called after the group assigns partitions (start-up and every rebalance). */
   onAssignment?: (partitions: readonly number[]) => void;
   /** Called after each handled batch with the partition's remaining lag (messages). */
@@ -59,12 +74,32 @@ export interface KafkaSource {
  * auto-resolve are off. Per-partition order holds: a partition's next batch is fetched only after
  * the previous one was handled (kafkajs fetches from the last resolved offset).
  */
+/** kafkajs' default bound of one fetch request (`maxBytes`). */
+const KAFKAJS_MAX_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The bound of one fetch request: as given, else kafkajs' 10 MiB or, if larger, what the
+ * partitions handled at once may each return (a raised per-partition bound would otherwise be
+ * capped by the total, and a backlog's runs would not grow).
+ */
+export function fetchMaxBytes(
+  options: Pick<
+    KafkaSourceOptions,
+    'maxBytes' | 'maxBytesPerPartition' | 'partitionsConsumedConcurrently'
+  >,
+): number {
+  if (options.maxBytes !== undefined) return options.maxBytes;
+  const perPartition = options.maxBytesPerPartition ?? 1024 * 1024;
+  return Math.max(KAFKAJS_MAX_BYTES, perPartition * (options.partitionsConsumedConcurrently ?? 2));
+}
+
 export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
   const log = options.logger.child({ component: 'streams.kafka-source', topic: options.topic });
   const consumer = options.kafka.consumer({
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeout ?? 30_000,
     maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
+    maxBytes: fetchMaxBytes(options),
     // Fetch returns as soon as data is there; an idle topic is polled every 500 ms.
     maxWaitTimeInMs: 500,
     retry: { retries: 10 },
@@ -177,6 +212,9 @@ export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
 
     const handled = options.onBatch(recordBatch);
     handled.catch(() => undefined);
+    const stopBeating = keepSessionAlive(payload.heartbeat, partition);
+    void handled.then(stopBeating, stopBeating);
+    void taken?.then(stopBeating);
     if (taken) {
       const first = await Promise.race([taken.then(() => 'taken' as const), handled]).catch(
         () => 'failed' as const,
@@ -220,6 +258,31 @@ export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
     }
     afterHandled();
   };
+
+  /**
+   * Heartbeats while a batch is in hand, up to `maxInHandMs`. kafkajs sends one only once its
+   * heartbeat interval (3 s) has passed since the last, so asking every second costs nothing more.
+   * A failed heartbeat (a rebalance under way) is left to kafkajs, which rejoins once the batch
+   * returns; the batch's commit then fails and it is delivered again, deduplicated downstream.
+   */
+  function keepSessionAlive(heartbeat: () => Promise<void>, partition: number): () => void {
+    const since = Date.now();
+    const limit = options.maxInHandMs ?? 300_000;
+    const timer = setInterval(() => {
+      if (Date.now() - since > limit) {
+        clearInterval(timer);
+        log.warn(
+          { partition, inHandMs: Date.now() - since },
+          'batch in hand past maxInHandMs; no more heartbeats for it',
+        );
+        return;
+      }
+      heartbeat().catch((err: unknown) =>
+        log.debug({ err, partition }, 'heartbeat during a batch failed'),
+      );
+    }, 1_000);
+    return () => clearInterval(timer);
+  }
 
   function pauseFor(pause: () => () => void, delayMs: number): void {
     // Paused partitions are not fetched: nothing is buffered while the store is down.

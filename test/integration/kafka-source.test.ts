@@ -148,6 +148,77 @@ describe('Kafka source', () => {
     expect(committed.get(0)).toBe(BigInt(processed));
   });
 
+  it('stays in the group while a batch is in hand longer than the session timeout', async () => {
+    // kafkajs heartbeats between batches only: a batch held past the session timeout (a large
+    // run on a slow machine, or one waiting for the run before it) would cost the member its
+    // partitions, and the batch would be delivered again, unless the source heartbeats meanwhile.
+    const names = testNames('ks-long');
+    await createTopic(kafka, names.main, 1);
+    await produce(kafka, names.main, messages(10));
+    const deliveries: string[] = [];
+    let joins = 0;
+    const source = createKafkaSource({
+      kafka,
+      logger,
+      groupId: names.group,
+      topic: names.main,
+      sessionTimeout: 6_000,
+      onBatch: async (batch: RecordBatch) => {
+        deliveries.push(...batch.records.map((r) => r.bytes.toString()));
+        await new Promise((r) => setTimeout(r, 10_000));
+        await batch.ack();
+      },
+    });
+    source.consumer.on(source.consumer.events.GROUP_JOIN, () => (joins += 1));
+    sources.push(source);
+    await source.start();
+    await waitFor(() => deliveries.length >= 10, { what: 'the 10 messages delivered' });
+    await waitFor(
+      async () => (await committedOffsets(kafka, names.group, names.main)).get(0) === 10n,
+      { what: 'offset 10 committed', timeoutMs: 30_000 },
+    );
+    // Delivered once, one join: no session expiry, no rebalance, no redelivery.
+    expect([...deliveries].sort()).toEqual(
+      messages(10)
+        .map((m) => m.value)
+        .sort(),
+    );
+    expect(joins).toBe(1);
+  });
+
+  it('stops heartbeating for a batch held past maxInHandMs, so the group moves on', async () => {
+    const names = testNames('ks-hung');
+    await createTopic(kafka, names.main, 1);
+    await produce(kafka, names.main, messages(10));
+    const deliveries: string[] = [];
+    let joins = 0;
+    const source = createKafkaSource({
+      kafka,
+      logger,
+      groupId: names.group,
+      topic: names.main,
+      sessionTimeout: 6_000,
+      maxInHandMs: 1_000,
+      onBatch: async (batch: RecordBatch) => {
+        const first = deliveries.length === 0;
+        deliveries.push(...batch.records.map((r) => r.bytes.toString()));
+        // The first delivery hangs past the session timeout; the redelivery is handled at once.
+        if (first) await new Promise((r) => setTimeout(r, 10_000));
+        await batch.ack();
+      },
+    });
+    source.consumer.on(source.consumer.events.GROUP_JOIN, () => (joins += 1));
+    sources.push(source);
+    await source.start();
+    await waitFor(
+      async () => (await committedOffsets(kafka, names.group, names.main)).get(0) === 10n,
+      { what: 'offset 10 committed after the redelivery', timeoutMs: 60_000 },
+    );
+    // The session expired under the hung batch: the group rejoined and delivered it again.
+    expect(joins).toBeGreaterThanOrEqual(2);
+    expect(deliveries.filter((v) => v === 'm0')).toHaveLength(2);
+  });
+
   describe('with batches in flight', () => {
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     /** 30 messages in 10 record batches on one partition, fetched a record batch at a time. */

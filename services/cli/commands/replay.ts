@@ -12,7 +12,7 @@ import {
   createLogDeadLetterSink,
 } from '../../../streams/dead-letter/index.ts';
 import { VigieError, type ErrorCode } from '../../../streams/errors.ts';
-import { createNdjsonSource } from '../../../streams/file/index.ts';
+import { createNdjsonSource, REPLAY_BATCH_LINES } from '../../../streams/file/index.ts';
 import {
   createPipeline,
   defaultOpenBackend,
@@ -74,7 +74,7 @@ export function registerReplay(
     .option('--rejects-out <file>', 'write rejected records (dead letters) to this NDJSON file')
     .option('--flags-out <file>', 'write emitted seller.flagged events to this NDJSON file')
     .option('--data-dir <dir>', 'embedded store directory (default: $VIGIE_DATA_DIR)')
-    .option('--batch-size <n>', 'lines per batch', positiveInt, 20_000)
+    .option('--batch-size <n>', 'lines per batch', positiveInt, REPLAY_BATCH_LINES)
     .addOption(
       new Option('--input-fd <fd>', 'internal: read this descriptor')
         .argParser(positiveInt)
