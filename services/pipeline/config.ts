@@ -37,23 +37,25 @@ export const PipelineEnvSchema = BaseEnvSchema.extend({
    */
   VIGIE_CROSS_SELLER: z.enum(['store', 'memory']).default('memory'),
   /**
-   * Bytes fetched per partition per request: the upper bound of a Kafka batch. Default 4 MiB, so
-   * that a backlog's fetch over 6–8 partitions fills a run of VIGIE_RUN_MAX_RECORDS.
+   * Bytes fetched per partition per request: the upper bound of a Kafka batch. Default 1 MiB. A
+   * backfill with no priority traffic may raise it with VIGIE_RUN_MAX_RECORDS (docs/ingestion.md).
    */
   VIGIE_FETCH_MAX_BYTES: z.coerce
     .number()
     .int()
     .min(1024)
     .max(64 * 1024 * 1024)
-    .default(4 * 1024 * 1024),
+    .default(1024 * 1024),
   /**
    * Records of the main topic merged into one pipeline run at most (services/pipeline/coalesce.ts):
    * a backlog's runs are as large as the fetches allow (partitions × VIGIE_FETCH_MAX_BYTES) up to
    * this. A run pays its snapshots, snapshot write and detector pass once per changed seller, so
    * larger runs cost less per event; near real time runs are small whatever this is. Default
-   * 100,000 (docs/performance.md, eighth session).
+   * 20,000: with 4 MiB fetches and 100,000 a backlog drained ~8 % faster on the 1M bench, but a
+   * trusted-flagger notice took twice as long during it (p50 ~1.8 s against ~0.86 s;
+   * docs/performance.md, eighth session), so larger runs are for backfills.
    */
-  VIGIE_RUN_MAX_RECORDS: z.coerce.number().int().min(1).max(1_000_000).default(100_000),
+  VIGIE_RUN_MAX_RECORDS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
   /**
    * Kafka session timeout, ms: how long the group waits for a member that stopped answering (a
    * crashed instance) before giving its partitions to others. Default 30,000.
