@@ -14,7 +14,7 @@ export interface NdjsonSourceOptions extends NdjsonLinesOptions {
   input: AsyncIterable<Buffer | string>;
   /** Name recorded in each record's origin (`-` for standard input). */
   file: string;
-  /** Lines per batch. Default 20,000: two pipeline chunks, the second applied while the first is written. */
+  /** Lines per batch. Default 20,000 (`vigie replay` passes REPLAY_BATCH_LINES). */
   batchSize?: number;
   /** A batch is also cut once it holds this many bytes, so memory stays bounded. Default 64 MiB. */
   maxBatchBytes?: number;
