@@ -76,6 +76,9 @@ export interface KafkaSource {
  */
 /** kafkajs' default bound of one fetch request (`maxBytes`). */
 const KAFKAJS_MAX_BYTES = 10 * 1024 * 1024;
+/** Defaults of `maxBytesPerPartition` and `partitionsConsumedConcurrently`. */
+const PARTITION_MAX_BYTES = 1024 * 1024;
+const PARTITIONS_AT_ONCE = 2;
 
 /**
  * The bound of one fetch request: as given, else kafkajs' 10 MiB or, if larger, what the
@@ -89,8 +92,9 @@ export function fetchMaxBytes(
   >,
 ): number {
   if (options.maxBytes !== undefined) return options.maxBytes;
-  const perPartition = options.maxBytesPerPartition ?? 1024 * 1024;
-  return Math.max(KAFKAJS_MAX_BYTES, perPartition * (options.partitionsConsumedConcurrently ?? 2));
+  const perPartition = options.maxBytesPerPartition ?? PARTITION_MAX_BYTES;
+  const atOnce = options.partitionsConsumedConcurrently ?? PARTITIONS_AT_ONCE;
+  return Math.max(KAFKAJS_MAX_BYTES, perPartition * atOnce);
 }
 
 export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
@@ -98,7 +102,7 @@ export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
   const consumer = options.kafka.consumer({
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeout ?? 30_000,
-    maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
+    maxBytesPerPartition: options.maxBytesPerPartition ?? PARTITION_MAX_BYTES,
     maxBytes: fetchMaxBytes(options),
     // Fetch returns as soon as data is there; an idle topic is polled every 500 ms.
     maxWaitTimeInMs: 500,
@@ -313,7 +317,8 @@ export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 2,
+        partitionsConsumedConcurrently:
+          options.partitionsConsumedConcurrently ?? PARTITIONS_AT_ONCE,
         eachBatch,
       });
     },
