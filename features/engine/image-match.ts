@@ -295,8 +295,16 @@ export function createImageMatcher<T>(nearFraction: number, capacity = 16) {
         p += n + 1;
       }
     },
-    /** Calls `found(ref, level)` for each verified reuse (a ref may come more than once). */
-    candidates(images: string, found: (ref: T, level: 1 | 2) => void): void {
+    /**
+     * Calls `found(ref, level, at, chunk, hash)` for each verified reuse (a ref may come more
+     * than once), in the order of (`at`: the probe hash's position in `images`, `chunk`, `hash`:
+     * the indexed hash's number, in adding order), which the three numbers give for merging the
+     * answers of several matchers.
+     */
+    candidates(
+      images: string,
+      found: (ref: T, level: 1 | 2, at: number, chunk: number, hash: number) => void,
+    ): void {
       for (let p = 0; p < images.length;) {
         const n = images.charCodeAt(p);
         stamp += 1;
@@ -310,7 +318,7 @@ export function createImageMatcher<T>(nearFraction: number, capacity = 16) {
             if (stamps[e] === stamp) continue;
             stamps[e] = stamp;
             const d = distance(images, p + 1, lists[e] as string, starts[e] as number, n, radius);
-            if (d <= radius) found(refs[e] as T, d === 0 ? 2 : 1);
+            if (d <= radius) found(refs[e] as T, d === 0 ? 2 : 1, p, c, e);
           }
         }
         p += n + 1;

@@ -219,6 +219,75 @@ describe('in-memory cross-seller index: published fingerprints', () => {
     expect(ids(b3).every((id) => !id.startsWith('a') || Number(id.slice(1)) > 2)).toBe(true);
   });
 
+  it('answers takedowns from its segments as one search would, in the same order, after expiries', () => {
+    const H = 3_600_000;
+    /** Takedowns of eight contents over 20 days, some sharing only bands, some only an image. */
+    const takedowns = Array.from({ length: 400 }, (_, k) => {
+      const f = fp(`s${k % 11}`, `t${k}`, T0 + k * 1.2 * H, k % 8);
+      if (k % 3 === 1) return { ...f, imageHashes: [] };
+      if (k % 3 === 2) {
+        const signature = f.signature.map((v) => (v + 1 + k) & 0xff);
+        return { ...f, signature };
+      }
+      return f;
+    });
+    const probes = (at: number) =>
+      Array.from({ length: 8 }, (_, c) => fp(`p${c}`, `n${at}-${c}`, at, c));
+    // Small segments, an expiry after every recording (a): many segments, some partly expired,
+    // against one segment that never expires (b), asked the same with a window longer than the
+    // 8 days a keeps takedowns: b's answers less what a expired must be a's, in a's order.
+    const a = createInMemoryCrossSellerIndex({ takenSegment: 7, expireEvery: 1 });
+    const b = createInMemoryCrossSellerIndex({ takenSegment: 1_000_000, expireEvery: 1e9 });
+    let answered = 0;
+    let expired = 0;
+    for (let k = 0; k < takedowns.length; k += 20) {
+      const batch = takedowns.slice(k, k + 20);
+      a.record(facts({ takenDown: batch }));
+      b.record(facts({ takenDown: batch }));
+      const latest = (batch[batch.length - 1] as ListingFingerprint).at;
+      const r = request({ newListings: probes(latest + H), windowMs: 30 * D });
+      const fromA = a.answer(r).takenDown.map(plain);
+      const fromB = b.answer(r).takenDown.map(plain);
+      const kept = fromB.filter((f) => f.at >= latest - 8 * D);
+      expect(fromA).toEqual(kept);
+      answered += fromA.length;
+      expired += fromB.length - kept.length;
+    }
+    expect(answered).toBeGreaterThan(100);
+    expect(expired).toBeGreaterThan(100);
+  });
+
+  it.each([
+    { publishedSearchHours: 24 * 30, expireEvery: 20_000 },
+    { publishedSearchHours: 24, expireEvery: 1 },
+  ])('answers late takedowns next to current ones as a fresh index would (%o)', (options) => {
+    const M = 60_000;
+    const recentFrom = T0 + 20 * D;
+    const published = Array.from({ length: 120 }, (_, k) =>
+      fp(`s${k % 9}`, `p${k}`, k < 40 ? T0 + D + k * M : recentFrom + k * M, k % 6),
+    );
+    // Late (before the first publications, then days before the recent ones: the second is
+    // answered from the search kept for the first, after the early publications left the 24-hour
+    // window in one of the cases) and current: each must answer what a fresh index would.
+    const requests = [
+      request({ takedowns: [fp('x', 'late1', T0 + D - M, 2)] }),
+      request({ takedowns: [fp('x', 'late2', T0 + D + 10 * M, 4)] }),
+      request({ takedowns: [fp('x', 'now1', recentFrom + 50 * M, 3)] }),
+      request({ takedowns: [fp('x', 'now2', recentFrom + 45 * M, 5)] }),
+    ];
+    const a = createInMemoryCrossSellerIndex(options);
+    const answers = requests.map((r, k) => {
+      a.record(facts({ published: published.slice(k * 30, (k + 1) * 30) }));
+      return a.answer(r).published.map(plain);
+    });
+    requests.forEach((r, k) => {
+      const b = createInMemoryCrossSellerIndex(options);
+      b.record(facts({ published: published.slice(0, (k + 1) * 30) }));
+      expect(answers[k]).toEqual(b.answer(r).published.map(plain));
+    });
+    expect(answers.flat().length).toBeGreaterThan(4);
+  });
+
   it('finds taken-down listings of others sharing bands or an image, within the window', () => {
     const index = createInMemoryCrossSellerIndex();
     const down = fp('a', 'orig', T0, 7);

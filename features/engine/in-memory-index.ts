@@ -35,6 +35,15 @@ export interface InMemoryCrossSellerIndexOptions {
   /** Bounds on kept fingerprints and identifier hashes. Defaults 200,000 and 2,000,000. */
   maxFingerprints?: number;
   maxIdentifiers?: number;
+  /**
+   * Expired entries are dropped after this many new publications and takedowns. Default 20,000.
+   */
+  expireEvery?: number;
+  /**
+   * Taken-down listings per segment of their search: expiry drops whole segments, with no
+   * rebuild; a search probes every segment still in its window. Default 4,096.
+   */
+  takenSegment?: number;
 }
 
 interface Stored {
@@ -88,9 +97,9 @@ const toFingerprint = (s: Stored): ListingFingerprint => {
 };
 
 /**
- * A searchable population of fingerprints (by LSH band and image), rebuilt from the retained
- * entries when old ones expire: building is cheap, and rebuilding keeps removal out of the
- * bucket structures. Entries are numbered; band buckets are typed-array multimaps.
+ * A searchable population of fingerprints (by LSH band and image), append-only: removal is
+ * `createSegmentedSearch`'s, by segments. Entries are numbered; band buckets are typed-array
+ * multimaps.
  *
  * A search answers only the entries the engine can match (`crossMatchListings`): those sharing
  * at least `MIN_SHARED_BANDS` bands with the probe, or reusing one of its images. The shared
@@ -98,13 +107,13 @@ const toFingerprint = (s: Stored): ListingFingerprint => {
  * two by chance (listings of the same product) are neither collected nor handed on: with a
  * million events of state they were most of the engine's time.
  */
-function createSearch(bands: number, nearFraction: number) {
-  let entries: Stored[] = [];
-  let byBand = Array.from({ length: bands }, () => new IntMultimap());
-  let images = createImageMatcher<Stored>(nearFraction);
+function createSearch(bands: number, nearFraction: number, capacity = 16) {
+  const entries: Stored[] = [];
+  const byBand = Array.from({ length: bands }, () => new IntMultimap(capacity));
+  const images = createImageMatcher<Stored>(nearFraction, capacity);
   /** Per entry: the last search that reached it, and the bands it shared with that probe. */
-  let reached = new Int32Array(16);
-  let shared = new Uint16Array(16);
+  let reached = new Int32Array(Math.max(16, capacity));
+  let shared = new Uint16Array(Math.max(16, capacity));
   let probe = 0;
   /** Band codes of the entry added or searched (scratch: allocating each was a hotspot). */
   const codes = new Int32Array(bands);
@@ -126,36 +135,28 @@ function createSearch(bands: number, nearFraction: number) {
   };
   return {
     add,
-    /** `pack`: for a population probed many times before the next rebuild (`IntMultimap.pack`). */
-    rebuild(all: readonly Stored[], pack = false): void {
-      // Sized for the entries plus a quarter (the additions until the next rebuild).
-      const capacity = Math.ceil(all.length * 1.25);
-      entries = [];
-      byBand = Array.from({ length: bands }, () => new IntMultimap(capacity));
-      images = createImageMatcher<Stored>(nearFraction, capacity);
-      reached = new Int32Array(Math.max(16, capacity));
-      shared = new Uint16Array(Math.max(16, capacity));
-      probe = 0;
-      for (const s of all) add(s);
-      if (pack) {
-        for (const band of byBand) band.pack();
-        images.pack();
-      }
+    /** For a population probed many times, with no more additions (`IntMultimap.pack`). */
+    pack(): void {
+      for (const band of byBand) band.pack();
+      images.pack();
     },
     /** Fills `found` with the entries the engine can match (each once), in discovery order. */
-    search(fp: Stored, found: Found): void {
+    /** `probeCodes`: the probe's band codes when the caller has them (several searches). */
+    search(fp: Stored, found: Found, probeCodes?: Int32Array): void {
       const { refs } = found;
       refs.length = 0;
       found.bands.length = 0;
       found.image.length = 0;
+      found.hitBand.length = 0;
+      found.imageKeys.length = 0;
       if (fp.sketch.length > 0 && fp.sketch.length % bands === 0) {
-        bandCodes(fp.sketch, bands, codes);
+        const at = probeCodes ?? bandCodes(fp.sketch, bands, codes);
         probe += 1;
         const hit = found.entries;
         hit.length = 0;
         for (let b = 0; b < bands; b += 1) {
           const band = byBand[b] as IntMultimap;
-          const count = band.get(codes[b] as number);
+          const count = band.get(at[b] as number);
           for (let k = 0; k < count; k += 1) {
             const e = band.found[k] as number;
             if (reached[e] !== probe) {
@@ -165,6 +166,7 @@ function createSearch(bands: number, nearFraction: number) {
             if (shared[e] === MIN_SHARED_BANDS) {
               hit.push(e);
               refs.push(entries[e] as Stored);
+              found.hitBand.push(b);
             }
           }
         }
@@ -176,7 +178,7 @@ function createSearch(bands: number, nearFraction: number) {
       }
       if (fp.images === '') return;
       let at: Map<Stored, number> | undefined;
-      images.candidates(fp.images, (s, level) => {
+      images.candidates(fp.images, (s, level, position, chunk, hash) => {
         at ??= new Map(refs.map((r, k) => [r, k]));
         let k = at.get(s);
         if (k === undefined) {
@@ -185,6 +187,7 @@ function createSearch(bands: number, nearFraction: number) {
           refs.push(s);
           found.bands.push(0);
           found.image.push(0);
+          found.imageKeys.push(position, chunk, hash);
         }
         if (level > (found.image[k] as number)) found.image[k] = level;
       });
@@ -193,6 +196,223 @@ function createSearch(bands: number, nearFraction: number) {
 }
 
 type Search = ReturnType<typeof createSearch>;
+
+interface Segment {
+  search: Search;
+  entries: Stored[];
+  /** Latest `at` of its entries: a search for newer entries only passes it by. */
+  maxAt: number;
+}
+
+/**
+ * A search over entries in adding order, held in segments of `segmentSize` (each sealed and
+ * packed when full), from which entries are removed (`remove`) without rebuilding anything: a
+ * removed entry is no longer answered, and a segment goes once all of its entries are removed
+ * (`reclaim`). The answer is the one a single search over the entries not removed would give,
+ * in the same order: the segments' answers are merged by where each ref was first met (band,
+ * then adding order; image-only refs after, by probe hash, chunk, adding order).
+ *
+ * It replaces rebuilding one search from the retained entries at every expiry: with a million
+ * events of state, building the taken-down search (8,000 entries) and the day of publications
+ * (37,000) again took 0.5 to 1.2 s of the main thread every 20,000 facts, one fifth of the
+ * engine's time and the longest stalls of the real-time pipeline.
+ */
+function createSegmentedSearch(
+  bands: number,
+  nearFraction: number,
+  segmentSize: number,
+  /** Entries expected in the first segment (it grows past them up to `segmentSize`). */
+  firstCapacity = segmentSize,
+) {
+  let segments: Segment[] = [];
+  const removed = new Set<Stored>();
+  const scratch = newFound();
+  const probeCodes = new Int32Array(bands);
+  const bandHits: Array<{
+    ref: Stored;
+    band: number;
+    segment: number;
+    entry: number;
+    bands: number;
+    image: number;
+  }> = [];
+  const imageHits: Array<{
+    ref: Stored;
+    at: number;
+    chunk: number;
+    segment: number;
+    hash: number;
+    image: number;
+  }> = [];
+
+  /** `from`'s answer into `to`, less removed entries (same order). */
+  const copyAnswer = (from: Found, to: Found): void => {
+    const hits = from.hitBand.length;
+    for (let i = 0; i < from.refs.length; i += 1) {
+      const ref = from.refs[i] as Stored;
+      if (removed.size > 0 && removed.has(ref)) continue;
+      to.refs.push(ref);
+      to.bands.push(from.bands[i] as number);
+      to.image.push(from.image[i] as number);
+      if (i < hits) {
+        to.hitBand.push(from.hitBand[i] as number);
+        to.entries.push(from.entries[i] as number);
+      } else {
+        const j = 3 * (i - hits);
+        to.imageKeys.push(
+          from.imageKeys[j] as number,
+          from.imageKeys[j + 1] as number,
+          from.imageKeys[j + 2] as number,
+        );
+      }
+    }
+  };
+  /** A segment's answer (already without removed entries, or filtered here) for merging. */
+  const collect = (from: Found, segment: number): void => {
+    const hits = from.hitBand.length;
+    for (let i = 0; i < from.refs.length; i += 1) {
+      const ref = from.refs[i] as Stored;
+      if (removed.size > 0 && removed.has(ref)) continue;
+      if (i < hits) {
+        bandHits.push({
+          ref,
+          band: from.hitBand[i] as number,
+          segment,
+          entry: from.entries[i] as number,
+          bands: from.bands[i] as number,
+          image: from.image[i] as number,
+        });
+      } else {
+        const j = 3 * (i - hits);
+        imageHits.push({
+          ref,
+          at: from.imageKeys[j] as number,
+          chunk: from.imageKeys[j + 1] as number,
+          segment,
+          hash: from.imageKeys[j + 2] as number,
+          image: from.image[i] as number,
+        });
+      }
+    }
+  };
+  return {
+    get size(): number {
+      let n = 0;
+      for (const segment of segments) n += segment.entries.length;
+      return n - removed.size;
+    },
+    add(s: Stored): void {
+      let last = segments[segments.length - 1];
+      if (last === undefined || last.entries.length >= segmentSize) {
+        last?.search.pack();
+        last = {
+          search: createSearch(
+            bands,
+            nearFraction,
+            segments.length === 0
+              ? Math.min(segmentSize, Math.max(16, firstCapacity))
+              : segmentSize,
+          ),
+          entries: [],
+          maxAt: -Infinity,
+        };
+        segments.push(last);
+      }
+      last.search.add(s);
+      last.entries.push(s);
+      if (s.at > last.maxAt) last.maxAt = s.at;
+    },
+    /** No longer answered (an entry of this search). */
+    remove(s: Stored): void {
+      removed.add(s);
+    },
+    /** Drops the segments whose entries are all removed. */
+    reclaim(): void {
+      if (removed.size === 0) return;
+      segments = segments.filter((segment) => {
+        for (const s of segment.entries) if (!removed.has(s)) return true;
+        for (const s of segment.entries) removed.delete(s);
+        return false;
+      });
+    },
+    /**
+     * Fills `found` as `Search.search` does, over the entries not removed, passing by the
+     * segments whose entries are all older than `from` (the caller's own time check would
+     * refuse them).
+     */
+    search(fp: Stored, found: Found, from = -Infinity): void {
+      let only: number | undefined;
+      let several = false;
+      for (let k = 0; k < segments.length; k += 1) {
+        if ((segments[k] as Segment).maxAt < from) continue;
+        if (only === undefined) only = k;
+        else several = true;
+      }
+      const { refs } = found;
+      refs.length = 0;
+      found.bands.length = 0;
+      found.image.length = 0;
+      found.hitBand.length = 0;
+      found.imageKeys.length = 0;
+      found.entries.length = 0;
+      if (only === undefined) return;
+      if (!several && removed.size === 0) {
+        (segments[only] as Segment).search.search(fp, found);
+        return;
+      }
+      bandHits.length = 0;
+      imageHits.length = 0;
+      const codes =
+        fp.sketch.length > 0 && fp.sketch.length % bands === 0
+          ? bandCodes(fp.sketch, bands, probeCodes)
+          : undefined;
+      // Most probes meet entries in one segment at most: its answer, less removed entries, is
+      // already in order. Only answers from several segments are merged.
+      let answering: number | undefined;
+      let merge = false;
+      for (let k = only; k < segments.length; k += 1) {
+        const segment = segments[k] as Segment;
+        if (segment.maxAt < from) continue;
+        segment.search.search(fp, scratch, codes);
+        if (scratch.refs.length === 0) continue;
+        if (answering === undefined && !merge) {
+          answering = k;
+          copyAnswer(scratch, found);
+          continue;
+        }
+        if (!merge) {
+          merge = true;
+          collect(found, answering as number);
+          refs.length = 0;
+          found.bands.length = 0;
+          found.image.length = 0;
+          found.hitBand.length = 0;
+          found.imageKeys.length = 0;
+        }
+        collect(scratch, k);
+      }
+      if (!merge) return;
+      bandHits.sort((a, b) => a.band - b.band || a.segment - b.segment || a.entry - b.entry);
+      imageHits.sort(
+        (a, b) => a.at - b.at || a.chunk - b.chunk || a.segment - b.segment || a.hash - b.hash,
+      );
+      for (const h of bandHits) {
+        refs.push(h.ref);
+        found.bands.push(h.bands);
+        found.image.push(h.image);
+        found.hitBand.push(h.band);
+      }
+      for (const h of imageHits) {
+        refs.push(h.ref);
+        found.bands.push(0);
+        found.image.push(h.image);
+        found.imageKeys.push(h.at, h.chunk, h.hash);
+      }
+    },
+  };
+}
+
+type SegmentedSearch = ReturnType<typeof createSegmentedSearch>;
 
 /**
  * What a search met: entries sharing `MIN_SHARED_BANDS` bands or more (with their count), then
@@ -204,9 +424,23 @@ interface Found {
   image: number[];
   /** Scratch: entry numbers of the band hits. */
   entries: number[];
+  /**
+   * Where each ref was first met, to merge several searches' answers in the order one search
+   * over all their entries would give: per band hit (the first refs), the band that made it one;
+   * per image-only ref (the rest), three numbers (probe hash position, chunk, indexed hash).
+   */
+  hitBand: number[];
+  imageKeys: number[];
 }
 
-const newFound = (): Found => ({ refs: [], bands: [], image: [], entries: [] });
+const newFound = (): Found => ({
+  refs: [],
+  bands: [],
+  image: [],
+  entries: [],
+  hitBand: [],
+  imageKeys: [],
+});
 
 /** One string instance per seller id, and a small integer handle for it. */
 function createSellerIds() {
@@ -481,6 +715,9 @@ class PublishedFingerprints {
   }
 }
 
+/** Publications per segment of the kept search over recent publications. */
+const PUBLISHED_SEGMENT = 4096;
+
 /**
  * Answers the engine's cross-seller requests from the facts the engine recorded: the
  * single-instance stand-in for the store (tests, file replay). Bounded by time windows and
@@ -495,11 +732,22 @@ export function createInMemoryCrossSellerIndex(
   const fingerprintMs = (options.fingerprintDays ?? 14) * DAY;
   const maxFingerprints = options.maxFingerprints ?? 200_000;
   const maxIdentifiers = options.maxIdentifiers ?? 2_000_000;
-  if (!Number.isInteger(bands) || bands < 1 || maxFingerprints < 1 || maxIdentifiers < 1) {
+  const expireEvery = options.expireEvery ?? 20_000;
+  const takenSegment = options.takenSegment ?? 4096;
+  if (
+    !Number.isInteger(bands) ||
+    bands < 1 ||
+    maxFingerprints < 1 ||
+    maxIdentifiers < 1 ||
+    !(expireEvery >= 1) ||
+    !Number.isInteger(takenSegment) ||
+    takenSegment < 1
+  ) {
     throw new VigieError(
       'INVALID_CONFIG',
-      'in-memory cross-seller index: bands, maxFingerprints and maxIdentifiers must be ≥ 1',
-      { context: { bands, maxFingerprints, maxIdentifiers } },
+      'in-memory cross-seller index: bands, maxFingerprints, maxIdentifiers, expireEvery and ' +
+        'takenSegment must be ≥ 1',
+      { context: { bands, maxFingerprints, maxIdentifiers, expireEvery, takenSegment } },
     );
   }
   const sellerIds = createSellerIds();
@@ -511,19 +759,23 @@ export function createInMemoryCrossSellerIndex(
   const published = new PublishedFingerprints();
   // Search structures (filled with the image near fraction of the first request).
   let nearFraction = Number.NaN;
-  let takenSearch = createSearch(bands, 0.12);
+  let takenSearch = createSegmentedSearch(bands, 0.12, takenSegment);
   /** Recent publications (slab entries) in arrival order: searched only for takedowns after them. */
   let recent: number[] = [];
   /**
-   * The search over `recent` entries published after `since`, kept between requests: `upTo`
-   * entries of `recent` were looked at. A request whose takedowns are all after `since` searches
-   * it (after adding what `recent` gained) instead of building its own; the extra, older entries
-   * fail the request's time check, and each bucket keeps `recent`'s order, so the answer is the
-   * same. Dropped by `expire` (which renumbers), rebuilt when it holds far more than a request
-   * needs. Takedowns dated well before the latest publications (a backfill, late sources) made
-   * every request rebuild a search over a day of publications.
+   * The search over `recent` entries published in (`since`, `until`], kept between requests:
+   * `upTo` entries of `recent` were looked at. A request whose takedowns' windows fall in it
+   * searches it (after adding what `recent` gained) instead of building its own; the extra
+   * entries fail the request's time check, and each bucket keeps `recent`'s order, so the
+   * answer is the same. Dropped by `expire` (which renumbers), rebuilt when it holds far more
+   * than a request needs. Takedowns dated well before the latest publications (a backfill,
+   * late sources) made every request rebuild a search over a day of publications; bounded by
+   * `until` (the latest takedown plus the window), theirs holds only what they can match.
    */
-  let publishedCache: { since: number; upTo: number; size: number; search: Search } | undefined;
+  let publishedCache:
+    { since: number; until: number; upTo: number; search: SegmentedSearch } | undefined;
+  /** Per `recent` entry (same positions), its entry in `publishedCache`'s search if it has one. */
+  let recentStored: Array<Stored | undefined> = [];
   let watermark = -Infinity;
   let sinceExpiry = 0;
 
@@ -536,10 +788,18 @@ export function createInMemoryCrossSellerIndex(
     published.stored(i, sellerIds.id(published.seller[i] as number));
 
   const expire = (): void => {
-    for (const [k, s] of takenDown) if (s.at < watermark - takedownMs) takenDown.delete(k);
+    for (const [k, s] of takenDown) {
+      if (s.at < watermark - takedownMs) {
+        takenDown.delete(k);
+        takenSearch.remove(s);
+      }
+    }
     if (takenDown.size > maxFingerprints) {
       const oldest = [...takenDown.entries()].sort((a, b) => a[1].at - b[1].at);
-      for (const [k] of oldest.slice(0, takenDown.size - maxFingerprints)) takenDown.delete(k);
+      for (const [k, s] of oldest.slice(0, takenDown.size - maxFingerprints)) {
+        takenDown.delete(k);
+        takenSearch.remove(s);
+      }
     }
     const before = watermark - fingerprintMs;
     for (let i = 0; i < published.count; i += 1) if (published.at[i]! < before) published.drop(i);
@@ -550,36 +810,85 @@ export function createInMemoryCrossSellerIndex(
       all.sort((a, b) => at[a]! - at[b]! || order[a]! - order[b]!);
       for (const i of all.slice(0, published.live - maxFingerprints)) published.drop(i);
     }
-    takenSearch.rebuild([...takenDown.values()], true);
-    recent = recent.filter((i) => published.at[i]! >= watermark - publishedMs);
-    // Reclaim the entries nothing holds any more.
+    takenSearch.reclaim();
+    // Publications leaving `recent` leave the kept search too (no rebuild: a backfill's late
+    // takedowns would otherwise rebuild a day of publications after every expiry).
+    const cache = publishedCache;
+    const keptRecent: number[] = [];
+    const keptStored: Array<Stored | undefined> = [];
+    let upTo = 0;
+    for (let k = 0; k < recent.length; k += 1) {
+      const i = recent[k] as number;
+      const s = recentStored[k];
+      if (published.at[i]! >= watermark - publishedMs) {
+        keptRecent.push(i);
+        keptStored.push(s);
+        if (cache !== undefined && k < cache.upTo) upTo += 1;
+      } else if (s !== undefined) cache?.search.remove(s);
+    }
+    recent = keptRecent;
+    recentStored = keptStored;
+    if (cache !== undefined) {
+      cache.upTo = upTo;
+      cache.search.reclaim();
+    }
+    // Reclaim the entries nothing holds any more, once they are a quarter of the slab: compacting
+    // copies all of it (~0.4 s at 200,000 entries), while an expiry frees a few per cent.
     const inRecent = new Uint8Array(published.count);
     for (const i of recent) inRecent[i] = 1;
-    const renumber = published.compact((i) => inRecent[i] === 1);
-    recent = recent.map((i) => renumber[i] as number);
-    publishedCache = undefined;
+    let held = 0;
+    for (let i = 0; i < published.count; i += 1) {
+      if (published.current[i] === 1 || inRecent[i] === 1) held += 1;
+    }
+    if (published.count - held > published.count / 4) {
+      const renumber = published.compact((i) => inRecent[i] === 1);
+      recent = recent.map((i) => renumber[i] as number);
+    }
   };
 
-  /** A search over the recent publications after `since` (see `publishedCache`). */
-  const publishedAfter = (since: number): Search => {
-    let needed = 0;
-    for (const i of recent) if (published.at[i]! > since) needed += 1;
+  /**
+   * A search over the recent publications in (`since`, `until`] at least (see `publishedCache`).
+   * A new one reaches `slack` past `until`, so that the next requests, whose windows end a little
+   * later, still find it enough.
+   */
+  const publishedIn = (since: number, until: number, slack: number): SegmentedSearch => {
     const cache = publishedCache;
-    if (cache !== undefined && cache.since <= since && cache.size <= 2 * needed + 1024) {
+    const usable = cache !== undefined && cache.since <= since && cache.until >= until;
+    // What a search for this request would hold: the cache's upper end if it can serve, so that
+    // only entries left behind by `since` (not those ahead, soon needed) count against it.
+    const reach = usable ? cache.until : until + slack;
+    let needed = 0;
+    for (const i of recent) if (published.at[i]! > since && published.at[i]! <= reach) needed += 1;
+    if (usable && cache.search.size <= 2 * needed + 1024) {
       for (let k = cache.upTo; k < recent.length; k += 1) {
         const i = recent[k] as number;
-        if (published.at[i]! > cache.since) {
-          cache.search.add(storedAt(i));
-          cache.size += 1;
+        if (published.at[i]! > cache.since && published.at[i]! <= cache.until) {
+          const s = storedAt(i);
+          cache.search.add(s);
+          recentStored[k] = s;
         }
       }
       cache.upTo = recent.length;
       return cache.search;
     }
-    const search = createSearch(bands, nearFraction);
-    search.rebuild(recent.filter((i) => published.at[i]! > since).map(storedAt));
-    publishedCache = { since, upTo: recent.length, size: needed, search };
+    const end = until + slack;
+    const search = createSegmentedSearch(bands, nearFraction, PUBLISHED_SEGMENT, needed);
+    recentStored = recent.map((i) => {
+      if (!(published.at[i]! > since && published.at[i]! <= end)) return undefined;
+      const s = storedAt(i);
+      search.add(s);
+      return s;
+    });
+    publishedCache = { since, until: end, upTo: recent.length, search };
     return search;
+  };
+
+  /** The taken-down search made again from what it holds, for another image near fraction. */
+  const remakeSearches = (): void => {
+    takenSearch = createSegmentedSearch(bands, nearFraction, takenSegment);
+    for (const s of takenDown.values()) takenSearch.add(s);
+    publishedCache = undefined;
+    recentStored = recent.map(() => undefined);
   };
 
   return {
@@ -614,7 +923,10 @@ export function createInMemoryCrossSellerIndex(
         // A listing taken down twice is searchable under each takedown.
         const s = toStored(fp);
         s.sellerId = sellerIds.id(sellerIds.handle(fp.sellerId));
-        takenDown.set(`${key(fp.sellerId, fp.listingId)}\u0000${fp.at}`, s);
+        const k = `${key(fp.sellerId, fp.listingId)}\u0000${fp.at}`;
+        const again = takenDown.get(k);
+        if (again !== undefined) takenSearch.remove(again);
+        takenDown.set(k, s);
         takenSearch.add(s);
         watermark = Math.max(watermark, fp.at);
       }
@@ -622,10 +934,11 @@ export function createInMemoryCrossSellerIndex(
         const old = publishedEntry(fp.sellerId, fp.listingId);
         if ((old === undefined ? Infinity : published.at[old]!) <= fp.at) continue;
         recent.push(published.add(sellerIds.handle(fp.sellerId), toStored(fp), old));
+        recentStored.push(undefined);
         watermark = Math.max(watermark, fp.at);
       }
       sinceExpiry += facts.published.length + facts.takenDown.length;
-      if (sinceExpiry > 20_000) {
+      if (sinceExpiry > expireEvery) {
         sinceExpiry = 0;
         expire();
       }
@@ -634,8 +947,8 @@ export function createInMemoryCrossSellerIndex(
     answer(request: CrossSellerRequest): CrossSellerLookups {
       if (request.imageNearFraction !== nearFraction) {
         nearFraction = request.imageNearFraction;
-        takenSearch = createSearch(bands, nearFraction);
         expire();
+        remakeSearches();
       }
       const out: CrossSellerLookups = {
         identifiers: [],
@@ -677,7 +990,7 @@ export function createInMemoryCrossSellerIndex(
         image: [],
       };
       request.newListings.forEach((fp, j) => {
-        takenSearch.search(toStored(fp), found);
+        takenSearch.search(toStored(fp), found, fp.at - request.windowMs);
         for (let k = 0; k < found.refs.length; k += 1) {
           const s = found.refs[k] as Stored;
           if (!(s.at < fp.at && s.at >= fp.at - request.windowMs)) continue;
@@ -707,10 +1020,14 @@ export function createInMemoryCrossSellerIndex(
       const fresh = new Set<Stored>();
       if (request.takedowns.length > 0) {
         let since = Infinity;
-        for (const fp of request.takedowns) since = Math.min(since, fp.at);
-        const publishedSearch = publishedAfter(since);
+        let until = -Infinity;
         for (const fp of request.takedowns) {
-          publishedSearch.search(toStored(fp), found);
+          since = Math.min(since, fp.at);
+          until = Math.max(until, fp.at + request.windowMs);
+        }
+        const publishedSearch = publishedIn(since, until, request.windowMs);
+        for (const fp of request.takedowns) {
+          publishedSearch.search(toStored(fp), found, since);
           for (const s of found.refs) {
             if (s.at > fp.at && s.at <= fp.at + request.windowMs) fresh.add(s);
           }
