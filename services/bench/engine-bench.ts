@@ -14,6 +14,11 @@
  * before the first batch; `seller_state_bytes_per_seller`: what forgetting every seller frees),
  * and digests of every seller's features and of the rows: equal digests before and after a
  * change mean equal outputs. CPU time is noisy on a shared machine: compare minima of runs.
+ *
+ * `--then N` continues as `vigie bench`'s latency run does after its drain: N events of new
+ * sellers (the next seed, the same 30 days, so dated before the drained ones), applied in
+ * batches of 750 (a real-time batch at 2,000 events/s), and prints the wall time per batch
+ * (p50, p99, max, and how many took over 250 ms): the engine's stalls, without Kafka or the store.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -26,7 +31,9 @@ import { createTextAnalyser } from '../../features/text/index.ts';
 import type { RawRecord } from '../../streams/contract/index.ts';
 import { decodeBatch } from '../pipeline/decode-batch.ts';
 import { createTableRowBuilder } from '../pipeline/table-rows.ts';
-import { simulatedLines } from './dataset.ts';
+import { DATASET_DAYS, simulatedLines } from './dataset.ts';
+import { EVENTS_PER_SELLER } from './options.ts';
+import { simulateMarketplace } from '../simulator/index.ts';
 import { collectGarbage } from './memory.ts';
 
 const BATCH = 5_000;
@@ -35,17 +42,21 @@ interface EngineBenchOptions {
   events: number;
   seed: number;
   rows: boolean;
+  then: number;
 }
 
 function parseArgs(argv: readonly string[]): EngineBenchOptions {
-  const options: EngineBenchOptions = { events: 200_000, seed: 42, rows: false };
+  const options: EngineBenchOptions = { events: 200_000, seed: 42, rows: false, then: 0 };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] as string;
     if (arg === '--rows') options.rows = true;
     else if (arg === '--seed') options.seed = Number(argv[(i += 1)]);
+    else if (arg === '--then') options.then = Number(argv[(i += 1)]);
     else if (/^\d+$/.test(arg)) options.events = Number(arg);
     else
-      throw new Error(`unknown argument ${arg}; usage: engine-bench [events] [--rows] [--seed N]`);
+      throw new Error(
+        `unknown argument ${arg}; usage: engine-bench [events] [--rows] [--seed N] [--then N]`,
+      );
   }
   return options;
 }
@@ -64,6 +75,49 @@ function featuresDigest(engine: FeatureEngine): string {
   const hash = createHash('sha256');
   for (const id of engine.sellers()) hash.update(JSON.stringify(engine.features(id))).update('\n');
   return hash.digest('hex').slice(0, 16);
+}
+
+const THEN_BATCH = 750;
+
+/** `--then`: new sellers' events in real-time-sized batches, wall time per batch. */
+function afterDrain(engine: FeatureEngine, options: EngineBenchOptions) {
+  const fresh = simulateMarketplace({
+    sellers: Math.ceil((options.then / EVENTS_PER_SELLER) * 1.2),
+    days: DATASET_DAYS,
+    seed: options.seed + 1,
+  });
+  const lines: Buffer[] = [];
+  for (const line of fresh.events) {
+    if (lines.length === options.then) break;
+    lines.push(Buffer.from(line));
+  }
+  const receivedAt = Date.UTC(2025, 0, 1);
+  const ms: number[] = [];
+  for (let start = 0; start < lines.length; start += THEN_BATCH) {
+    const records: RawRecord[] = lines.slice(start, start + THEN_BATCH).map((line, i) => ({
+      bytes: line,
+      origin: { kind: 'file', file: 'then.ndjson', line: start + i + 1 },
+      receivedAt,
+    }));
+    const batch = decodeBatch(records, new Date(receivedAt)).events;
+    const t = performance.now();
+    engine.apply(batch);
+    ms.push(performance.now() - t);
+  }
+  const sorted = [...ms].sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
+  return {
+    events: lines.length,
+    batches: ms.length,
+    batch_ms: {
+      p50: at(0.5),
+      p99: at(0.99),
+      max: at(1),
+      mean: Math.round(ms.reduce((a, b) => a + b, 0) / ms.length),
+    },
+    batches_over_250_ms: ms.filter((x) => x > 250).length,
+  };
 }
 
 async function main(): Promise<void> {
@@ -117,6 +171,7 @@ async function main(): Promise<void> {
   const held = engine.sellers().length;
   const digest = featuresDigest(engine);
   const stats = engine.stats();
+  const then = options.then > 0 ? afterDrain(engine, options) : undefined;
   // The sellers' state alone: what the engine frees when it forgets every seller.
   engine.forget(engine.sellers());
   const heapWithoutSellers = heapUsed();
@@ -142,6 +197,7 @@ async function main(): Promise<void> {
     heap_bytes_per_seller: perSeller(heapAfter - heapBefore),
     seller_state_bytes_per_seller: perSeller(heapAfter - heapWithoutSellers),
     retained: stats.retained,
+    ...(then !== undefined ? { then } : {}),
     features_digest: digest,
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

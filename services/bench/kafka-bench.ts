@@ -23,6 +23,7 @@ import {
   type BenchOptions,
 } from './options.ts';
 import { runPacedLatency } from './paced-latency.ts';
+import { startWindowSampler } from './window-sampler.ts';
 import { runPriorityProbes } from './priority-probe.ts';
 import type { E2eSection, MemorySection, PrioritySection, StageBreakdown } from './report.ts';
 import { stopwatch, throughput } from './stats.ts';
@@ -190,6 +191,7 @@ export async function runKafkaBench(
       seed: options.seed + 1,
     };
     log(`kafka: latency run, ${options.latencyRate} events/s for ${seconds} s`);
+    const sampler = startWindowSampler(10_000, () => stageMark(timed), stageBreakdown);
     const paced = await runPacedLatency({
       brokers: deps.brokers,
       topic: topics.main,
@@ -199,10 +201,17 @@ export async function runKafkaBench(
       seconds,
       settleTimeoutMs: Math.min(timeoutMs, Math.max(60_000, seconds * 3_000)),
     });
+    const windows = sampler.stop();
     log(`kafka: latency p50 ${paced.latency.p50_ms} ms, p99 ${paced.latency.p99_ms} ms`);
     log(
       `kafka: latency p99 per 10 s: ${paced.by10s.map((w) => Math.round(w.p99_ms)).join(', ')} ms`,
     );
+    for (const w of windows) {
+      log(
+        `kafka: window to ${w.end_s} s: gc ${w.gc.total_ms} ms (max ${w.gc.max_ms}, major ${w.gc.major_ms}), ` +
+          `elu ${w.event_loop_utilization}, cpu ${w.cpu_s} s; ${formatStages(w.stages)}`,
+      );
+    }
     const latencyStages = stageBreakdown(stagesAfterDrain, stageMark(timed));
     const drainStages = stageBreakdown(stagesAtStart, stagesAfterDrain);
     log(`kafka: drain batch stages (ms): ${formatStages(drainStages)}`);
@@ -244,6 +253,7 @@ export async function runKafkaBench(
         completed: paced.completed,
         stages: latencyStages,
         by_10s: paced.by10s,
+        windows,
       },
     };
     const rssPer = (after.rss - before.rss) / sellers;

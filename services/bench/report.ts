@@ -72,6 +72,26 @@ export const E2eSectionSchema = z.object({
     stages: StageBreakdownSchema.optional(),
     /** The latencies of the events sent in each 10 s of the run, in order: when it was slow. */
     by_10s: z.array(LatencySummarySchema).optional(),
+    /**
+     * Per 10 s of wall time from the start of sending: the stage means of the batches that
+     * ended in it, GC pauses, event-loop utilisation and process CPU (services/bench/window-sampler.ts).
+     */
+    windows: z
+      .array(
+        z.object({
+          end_s: NonNegative,
+          stages: StageBreakdownSchema,
+          gc: z.object({
+            pauses: z.number().int().min(0),
+            total_ms: NonNegative,
+            max_ms: NonNegative,
+            major_ms: NonNegative,
+          }),
+          event_loop_utilization: NonNegative,
+          cpu_s: NonNegative,
+        }),
+      )
+      .optional(),
   }),
 });
 
