@@ -140,15 +140,13 @@ function createSearch(bands: number, nearFraction: number, capacity = 16) {
       for (const band of byBand) band.pack();
       images.pack();
     },
-    /** Fills `found` with the entries the engine can match (each once), in discovery order. */
-    /** `probeCodes`: the probe's band codes when the caller has them (several searches). */
+    /**
+     * Fills `found` with the entries the engine can match (each once), in discovery order.
+     * `probeCodes`: the probe's band codes when the caller has them (several searches).
+     */
     search(fp: Stored, found: Found, probeCodes?: Int32Array): void {
       const { refs } = found;
-      refs.length = 0;
-      found.bands.length = 0;
-      found.image.length = 0;
-      found.hitBand.length = 0;
-      found.imageKeys.length = 0;
+      clearFound(found);
       if (fp.sketch.length > 0 && fp.sketch.length % bands === 0) {
         const at = probeCodes ?? bandCodes(fp.sketch, bands, codes);
         probe += 1;
@@ -349,12 +347,7 @@ function createSegmentedSearch(
         else several = true;
       }
       const { refs } = found;
-      refs.length = 0;
-      found.bands.length = 0;
-      found.image.length = 0;
-      found.hitBand.length = 0;
-      found.imageKeys.length = 0;
-      found.entries.length = 0;
+      clearFound(found);
       if (only === undefined) return;
       if (!several && removed.size === 0) {
         (segments[only] as Segment).search.search(fp, found);
@@ -383,11 +376,7 @@ function createSegmentedSearch(
         if (!merge) {
           merge = true;
           collect(found, answering as number);
-          refs.length = 0;
-          found.bands.length = 0;
-          found.image.length = 0;
-          found.hitBand.length = 0;
-          found.imageKeys.length = 0;
+          clearFound(found);
         }
         collect(scratch, k);
       }
@@ -431,6 +420,15 @@ interface Found {
    */
   hitBand: number[];
   imageKeys: number[];
+}
+
+function clearFound(found: Found): void {
+  found.refs.length = 0;
+  found.bands.length = 0;
+  found.image.length = 0;
+  found.entries.length = 0;
+  found.hitBand.length = 0;
+  found.imageKeys.length = 0;
 }
 
 const newFound = (): Found => ({
