@@ -765,8 +765,8 @@ export function createInMemoryCrossSellerIndex(
    * `upTo` entries of `recent` were looked at. A request whose takedowns' windows fall in it
    * searches it (after adding what `recent` gained) instead of building its own; the extra
    * entries fail the request's time check, and each bucket keeps `recent`'s order, so the
-   * answer is the same. Dropped by `expire` (which renumbers), rebuilt when it holds far more
-   * than a request needs. Takedowns dated well before the latest publications (a backfill,
+   * answer is the same. Kept through `expire` (publications leaving `recent` are removed from
+   * it, `upTo` follows the renumbering), rebuilt when it holds far more than a request needs. Takedowns dated well before the latest publications (a backfill,
    * late sources) made every request rebuild a search over a day of publications; bounded by
    * `until` (the latest takedown plus the window), theirs holds only what they can match.
    */
