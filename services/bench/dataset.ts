@@ -21,6 +21,28 @@ export interface BenchDataset {
 
 export const DATASET_DAYS = 30;
 
+/** Longest text TTL the configuration takes (VIGIE_TEXT_TTL_DAYS). */
+const MAX_TEXT_TTL_DAYS = 3650;
+
+/**
+ * The text TTL (days) the bench's store is opened with: the configured one, or longer when the
+ * dataset is older than it. The simulated events are dated from the simulator's fixed start
+ * (2026-01-01, for reproducible figures), while a live stream's events are recent: with a TTL
+ * shorter than their age, the store would blank their text as soon as it writes it (TTL merges
+ * a live stream does not pay), and the pipeline's version cache, which never answers a version
+ * past the TTL, would read every edit's earlier versions whole.
+ */
+export function benchTextTtlDays(
+  dataset: Pick<BenchDataset, 'simulation'>,
+  configured: number,
+  now = Date.now(),
+): number {
+  const end = dataset.simulation.options.endMs;
+  const start = dataset.simulation.options.startMs;
+  const ageDays = Math.ceil((now - Math.min(start, end)) / 86_400_000) + 1;
+  return Math.min(MAX_TEXT_TTL_DAYS, Math.max(configured, ageDays));
+}
+
 export function sellersFor(events: number): number {
   return Math.max(10, Math.ceil(events / EVENTS_PER_SELLER));
 }

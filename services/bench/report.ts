@@ -237,6 +237,8 @@ export const BenchReportSchema = z.object({
       seed: z.number().int().min(0),
       lines: z.number().int().positive(),
       bytes: z.number().int().positive(),
+      /** The store's text TTL (`benchTextTtlDays`); absent in reports before it was recorded. */
+      text_ttl_days: z.number().int().positive().optional(),
     })
     .optional(),
   sections: z.object({

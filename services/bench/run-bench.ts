@@ -7,7 +7,7 @@ import { createKafkaClient } from '../../streams/kafka/index.ts';
 import { startKafkaForTests, type KafkaForTests } from '../../test/helpers/kafka/index.ts';
 import { createLogger } from '../shared/logger.ts';
 import { loadBenchConfig } from './config.ts';
-import { prepareDataset, type BenchDataset } from './dataset.ts';
+import { benchTextTtlDays, prepareDataset, type BenchDataset } from './dataset.ts';
 import { runDetectorBench } from './detector-bench.ts';
 import { describeMachine, loadAverage } from './environment.ts';
 import { runKafkaBench, type KafkaBenchResult } from './kafka-bench.ts';
@@ -43,7 +43,7 @@ export async function runBench(
   }
   const options = parsed.data;
   const log = deps.log ?? (() => undefined);
-  const config = loadBenchConfig();
+  let config = loadBenchConfig();
   const logger = createLogger({ level: config.LOG_LEVEL });
   const selected = new Set<BenchSection>(options.only);
   const started = performance.now();
@@ -75,7 +75,14 @@ export async function runBench(
     );
     if (needsData) {
       dataset = await prepareDataset(options.events, options.seed, workDir);
-      log(`dataset: ${dataset.lines} lines, ${dataset.sellers} sellers, ${dataset.file}`);
+      config = {
+        ...config,
+        VIGIE_TEXT_TTL_DAYS: benchTextTtlDays(dataset, config.VIGIE_TEXT_TTL_DAYS),
+      };
+      log(
+        `dataset: ${dataset.lines} lines, ${dataset.sellers} sellers, ${dataset.file}; ` +
+          `text TTL ${config.VIGIE_TEXT_TTL_DAYS} days`,
+      );
     }
     if (selected.has('replay') && dataset) {
       const d = dataset;
@@ -131,6 +138,7 @@ export async function runBench(
             seed: dataset.seed,
             lines: dataset.lines,
             bytes: dataset.bytes,
+            text_ttl_days: config.VIGIE_TEXT_TTL_DAYS,
           },
         }),
     sections,
