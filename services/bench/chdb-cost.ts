@@ -2,7 +2,7 @@
  * What the embedded ClickHouse (chDB) costs per ingested event, statement kind by statement kind.
  *
  *   npx tsx services/bench/chdb-cost.ts [events] [--seed N] [--chunk N] [--run N] [--idle S]
- *     [--ttl-days N] [--version-cache N]
+ *     [--ttl-days N]
  *
  * Simulates ~`events` events (services/simulator, 30 days, as services/bench/dataset.ts does),
  * decodes them as the pipeline does, and feeds them to a fresh chDB store opened and migrated as
@@ -27,9 +27,7 @@
  * insert, and an edit builds on a blanked or an intact earlier version depending on timing: the
  * digests then vary between runs. `--ttl-days 3650` keeps the text (as in production, where
  * events are recent; 36500 days overflows DateTime and expires everything). Compare CPU figures
- * as minima of several runs. `--version-cache N`: listings of the adapter's version cache
- * (default the pipeline's; 0 reads every edit's earlier versions whole); it answers only versions
- * younger than the TTL, so with the default TTL it never does on these old-dated events.
+ * as minima of several runs.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -44,7 +42,7 @@ import { createStore } from '../../features/store/writer.ts';
 import type { RawRecord } from '../../streams/contract/index.ts';
 import { decodeBatch } from '../pipeline/decode-batch.ts';
 import { createEngineStage } from '../pipeline/engine-stage.ts';
-import { createPipelineStore, DEFAULT_VERSION_CACHE_LISTINGS } from '../pipeline/store-adapter.ts';
+import { createPipelineStore } from '../pipeline/store-adapter.ts';
 import type { AcceptedEvent } from '../pipeline/types.ts';
 import { simulatedLines } from './dataset.ts';
 
@@ -55,7 +53,6 @@ interface ChdbCostOptions {
   run: number;
   idleS: number;
   ttlDays: number;
-  versionCache: number;
 }
 
 function parseArgs(argv: readonly string[]): ChdbCostOptions {
@@ -66,7 +63,6 @@ function parseArgs(argv: readonly string[]): ChdbCostOptions {
     run: 20_000,
     idleS: 20,
     ttlDays: 180,
-    versionCache: DEFAULT_VERSION_CACHE_LISTINGS,
   };
   const flags: Record<string, keyof ChdbCostOptions> = {
     '--seed': 'seed',
@@ -74,7 +70,6 @@ function parseArgs(argv: readonly string[]): ChdbCostOptions {
     '--run': 'run',
     '--idle': 'idleS',
     '--ttl-days': 'ttlDays',
-    '--version-cache': 'versionCache',
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] as string;
@@ -83,7 +78,7 @@ function parseArgs(argv: readonly string[]): ChdbCostOptions {
     else if (/^\d+$/.test(arg)) options.events = Number(arg);
     else {
       throw new Error(
-        `unknown argument ${arg}; usage: chdb-cost [events] [--seed N] [--chunk N] [--run N] [--idle S] [--ttl-days N] [--version-cache N]`,
+        `unknown argument ${arg}; usage: chdb-cost [events] [--seed N] [--chunk N] [--run N] [--idle S] [--ttl-days N]`,
       );
     }
   }
@@ -141,7 +136,6 @@ const newCost = (): Cost => ({ calls: 0, rows: 0, cpuMs: 0, wallMs: 0, threads: 
 function kindOf(sql: string): string {
   if (/DISTINCT event_id FROM events/.test(sql)) return 'query storedEventIds (events)';
   if (/FROM listing_texts FINAL/.test(sql)) return 'query previousVersions (listing_texts FINAL)';
-  if (/event_id\s+FROM listing_texts\s/.test(sql)) return 'query version keys (listing_texts)';
   return 'query other';
 }
 
@@ -260,12 +254,7 @@ async function main(): Promise<void> {
     costs.clear();
     // Wired as services/pipeline/default-backend.ts does (the engine in memory mode).
     const features = createEngineStage({ store, logger });
-    const adapter = createPipelineStore({
-      store,
-      logger,
-      minhash: features.minhash,
-      versionCacheListings: options.versionCache,
-    });
+    const adapter = createPipelineStore({ store, logger, minhash: features.minhash });
 
     const ingest0 = { cpu: cpuMs(), wall: performance.now(), threads: threadTimes() };
     let events = 0;
@@ -383,7 +372,6 @@ async function main(): Promise<void> {
         ]),
       ),
       digests,
-      version_cache: adapter.versionCacheStats(),
       text_blanked_rows: {
         events: Number(blanked[0]?.events ?? 0),
         listing_texts: Number(blanked[0]?.listing_texts ?? 0),
