@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { isRetriable, VigieError } from '../../streams/errors.ts';
 import type { ClickHouseExecutor } from './executor.ts';
 import { toStoreError } from './errors.ts';
-import { DEFAULT_TEXT_TTL_DAYS, migrate, type MigrationReport } from './migrations/index.ts';
+import { migrate, type MigrationReport } from './migrations/index.ts';
 import { auditLogTable, type AuditLogRow } from './tables/audit-log.ts';
 import { eventsTable, type EventRow } from './tables/events.ts';
 import { flagReviewsTable, type FlagReviewRow } from './tables/flag-reviews.ts';
@@ -58,8 +58,6 @@ export interface TableWriter<Row> {
 
 export interface Store {
   readonly executor: ClickHouseExecutor;
-  /** Days raw listing text is kept (the `textTtlDays` that `migrate` applies). */
-  readonly textTtlDays: number;
   readonly events: TableWriter<EventRow>;
   readonly listingTexts: TableWriter<ListingTextRow>;
   readonly sellerFeatures: TableWriter<SellerFeaturesRow>;
@@ -166,7 +164,6 @@ export function createStore(options: StoreOptions): Store {
 
   const store: Store = {
     executor,
-    textTtlDays: options.textTtlDays ?? DEFAULT_TEXT_TTL_DAYS,
     events: buffered(eventsTable),
     listingTexts: buffered(listingTextsTable),
     sellerFeatures: buffered(sellerFeaturesTable),

@@ -21,8 +21,6 @@ export interface OpenBackendOptions {
   logger: Logger;
   /** Cross-seller lookups in memory or through the store (VIGIE_CROSS_SELLER). */
   crossSeller?: 'store' | 'memory';
-  /** Listings of the listing-version cache (VIGIE_VERSION_CACHE_LISTINGS); 0 turns it off. */
-  versionCacheListings?: number;
 }
 
 export type OpenIngestionBackend = (options: OpenBackendOptions) => Promise<IngestionBackend>;

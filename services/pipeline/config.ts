@@ -37,13 +37,6 @@ export const PipelineEnvSchema = BaseEnvSchema.extend({
    */
   VIGIE_CROSS_SELLER: z.enum(['store', 'memory']).default('memory'),
   /**
-   * Listings whose latest stored versions the instance keeps in memory: an edit's earlier
-   * versions are then checked against the store by key (cheap) and read whole only when memory
-   * does not hold exactly them. 0 reads them whole every time. About 1.5 KB per version held.
-   * Default 20,000 (docs/ingestion.md, "Listing versions").
-   */
-  VIGIE_VERSION_CACHE_LISTINGS: z.coerce.number().int().min(0).max(10_000_000).default(20_000),
-  /**
    * Bytes fetched per partition per request: the upper bound of a Kafka batch. Default 1 MiB. A
    * backfill with no priority traffic may raise it with VIGIE_RUN_MAX_RECORDS (docs/ingestion.md).
    */

@@ -32,13 +32,7 @@ export async function openStoreBackend(
     const { store } = opened;
     const features = await createFeatures({ store, logger: options.logger });
     return {
-      store: createPipelineStore({
-        store,
-        logger: options.logger,
-        minhash: features.minhash,
-        versionCacheListings:
-          options.versionCacheListings ?? loadPipelineConfig().VIGIE_VERSION_CACHE_LISTINGS,
-      }),
+      store: createPipelineStore({ store, logger: options.logger, minhash: features.minhash }),
       features,
       tables: store,
       close: () => opened.close(),

@@ -12,8 +12,6 @@ import {
   type MinHashSettings,
 } from './table-rows.ts';
 import type { AcceptedEvent, PipelineStore } from './types.ts';
-import { createVersionCache } from './version-cache.ts';
-import type { ListingTextRow } from '../../features/store/tables/listing-texts.ts';
 
 export interface PipelineStoreAdapterOptions {
   store: Store;
@@ -24,35 +22,13 @@ export interface PipelineStoreAdapterOptions {
    * listing text is normalised and signed once for both.
    */
   minhash?: MinHashSettings;
-  /**
-   * Listings whose latest versions are kept in memory, so that an edit's earlier versions are
-   * checked against the store by key and read whole only when memory does not hold exactly them
-   * (`version-cache.ts`). 0 turns it off. Default `DEFAULT_VERSION_CACHE_LISTINGS`; the
-   * backend passes VIGIE_VERSION_CACHE_LISTINGS.
-   */
-  versionCacheListings?: number;
-  /** Clock of the cache's text TTL; tests pass their own. Default Date.now. */
-  now?: () => number;
-}
-
-/** What the version cache answered, since the adapter was made. */
-export interface VersionCacheStats {
-  /** Edited listings whose earlier versions came from memory (after the key check). */
-  hits: number;
-  /** Edited listings read from the store. */
-  misses: number;
-  /** Listings held now. */
-  listings: number;
 }
 
 /** A stored listing version as read back (DateTime64 as text). */
-type StoredVersion = Omit<ListingTextRow, 'version_at'> & { version_at: string };
+type StoredVersion = Omit<ListingBase, 'version_at'> & { version_at: string };
 
 interface VersionsQuery {
   params: { sellers: string[]; ids: string[]; until: string; n: number };
-  /** The edited listings, and `until` as epoch ms. */
-  listings: Array<{ sellerId: string; listingId: string }>;
-  until: number;
   key: string;
 }
 
@@ -60,9 +36,6 @@ interface VersionsQuery {
 const VERSIONS_PER_LISTING = 8;
 
 const DAY_MS = 86_400_000;
-
-/** Listings the version cache holds by default (~1.5 KB per version; see `version-cache.ts`). */
-export const DEFAULT_VERSION_CACHE_LISTINGS = 20_000;
 const unique = (values: Iterable<string>) => [...new Set(values)];
 
 /**
@@ -71,19 +44,8 @@ const unique = (values: Iterable<string>) => [...new Set(values)];
  */
 export function createPipelineStore(
   options: PipelineStoreAdapterOptions,
-): PipelineStore<SellerFeaturesRow> & { versionCacheStats(): VersionCacheStats } {
+): PipelineStore<SellerFeaturesRow> {
   const { store } = options;
-  const cacheListings = options.versionCacheListings ?? DEFAULT_VERSION_CACHE_LISTINGS;
-  const cache =
-    cacheListings > 0
-      ? createVersionCache({
-          maxListings: cacheListings,
-          maxVersions: 2 * VERSIONS_PER_LISTING,
-          textTtlMs: store.textTtlDays * DAY_MS,
-          now: options.now ?? Date.now,
-        })
-      : undefined;
-  const versionStats = { hits: 0, misses: 0 };
   const ex = store.executor;
   const log = options.logger.child({ component: 'pipeline.store' });
   const rowsOf = createTableRowBuilder(options.minhash);
@@ -109,53 +71,11 @@ export function createPipelineStore(
       until: formatDateTime64(until),
       n: VERSIONS_PER_LISTING,
     };
-    return { params, listings: edited, until, key: JSON.stringify(params) };
+    return { params, key: JSON.stringify(params) };
   }
 
-  /**
-   * The stored versions an edit of the chunk builds on: the listings' stored version keys, then
-   * the versions themselves from memory where it holds exactly those, from the store otherwise.
-   */
+  /** The stored versions an edit of the chunk builds on. */
   async function previousVersions(query: VersionsQuery): Promise<ListingBase[]> {
-    if (cache === undefined) return readVersions(query.params);
-    // Key columns only, and no FINAL (duplicates of an unmerged part are collapsed by `answer`):
-    // about a third of reading the versions (~10 against ~30 ms for a 750-event chunk's edits on
-    // a 200,000-event store, services/bench/chdb-cost.ts).
-    const keys = await ex.query<{
-      seller_id: string;
-      listing_id: string;
-      version_at: string;
-      event_id: string;
-    }>(
-      `SELECT seller_id, listing_id, version_at, event_id
-       FROM listing_texts
-       PREWHERE seller_id IN {sellers:Array(String)} AND listing_id IN {ids:Array(String)}
-         AND version_at < {until:DateTime64(3, 'UTC')}`,
-      {
-        params: { sellers: query.params.sellers, ids: query.params.ids, until: query.params.until },
-        settings: { max_threads: 1 },
-      },
-    );
-    const answer = cache.answer(
-      query.listings,
-      keys.map((k) => ({ ...k, version_at: parseDateTime64(k.version_at) })),
-      query.until,
-      query.params.n,
-    );
-    versionStats.hits += query.listings.length - answer.misses.length;
-    versionStats.misses += answer.misses.length;
-    if (answer.misses.length === 0) return answer.versions;
-    const read = await readVersions({
-      ...query.params,
-      sellers: unique(answer.misses.map((m) => m.sellerId)),
-      ids: unique(answer.misses.map((m) => m.listingId)),
-    });
-    cache.replace(answer.misses, read);
-    return [...answer.versions, ...read];
-  }
-
-  /** Up to `n` stored versions per listing before `until`, read whole. */
-  async function readVersions(params: VersionsQuery['params']): Promise<ListingTextRow[]> {
     // PREWHERE, not WHERE: edited listings are spread over the whole table, so the key selects
     // most granules, and under FINAL a WHERE is applied after the granules' rows (every column,
     // the 128-slot signatures included) are read and merged. The conditions are on sorting-key
@@ -163,14 +83,14 @@ export function createPipelineStore(
     // half the engine's CPU. One thread: a small lookup, whose parallel streams cost more CPU
     // than they save.
     const rows = await ex.query<StoredVersion>(
-      `SELECT listing_id, seller_id, version_at, event_id, category, title, description,
-              normalized_text, minhash, image_hashes, obfuscation_score
+      `SELECT listing_id, seller_id, version_at, category, title, description, normalized_text,
+              minhash, image_hashes, obfuscation_score
        FROM listing_texts FINAL
        PREWHERE seller_id IN {sellers:Array(String)} AND listing_id IN {ids:Array(String)}
          AND version_at < {until:DateTime64(3, 'UTC')}
        ORDER BY version_at DESC
        LIMIT {n:UInt32} BY seller_id, listing_id`,
-      { params, settings: { max_threads: 1 } },
+      { params: query.params, settings: { max_threads: 1 } },
     );
     return rows.map((r) => ({
       ...r,
@@ -344,8 +264,6 @@ export function createPipelineStore(
         if (links.length > 0) await store.identifierLinks.append(links);
         if (versions.length > 0) await store.listingTexts.append(versions);
         await Promise.all([store.identifierLinks.flush(), store.listingTexts.flush()]);
-        // Once stored: a version remembered but not stored would be a miss anyway (the key check).
-        cache?.remember(versions);
       } finally {
         settled();
       }
@@ -365,11 +283,5 @@ export function createPipelineStore(
       await store.sellerFeatures.append(snapshots);
       await store.sellerFeatures.flush();
     },
-
-    forget(sellerIds?: readonly string[]) {
-      cache?.forget(sellerIds);
-    },
-
-    versionCacheStats: () => ({ ...versionStats, listings: cache?.size ?? 0 }),
   };
 }

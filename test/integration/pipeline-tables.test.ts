@@ -293,14 +293,8 @@ describe('listing_texts and identifier_links from the pipeline (chDB)', () => {
     ]);
   });
 
-  describe.each([
-    ['read whole', 0],
-    ['checked by key against memory', 1000],
-  ])('previous versions asked with the stored-id lookup (%s)', (_, versionCacheListings) => {
-    // Either statement: the versions read whole, or their keys (the version cache's check).
-    const VERSIONS_SQL = /FROM listing_texts\b/;
-    // Listings of their own per variant (the two share the database).
-    const L = (name: string) => `${name}-${versionCacheListings}`;
+  describe('previous versions asked with the stored-id lookup', () => {
+    const VERSIONS_SQL = /FROM listing_texts FINAL/;
     /** The store and adapter over an executor that counts version lookups and slows inserts. */
     function setUp(delayMs: number) {
       const asked: Array<Record<string, unknown>> = [];
@@ -316,11 +310,7 @@ describe('listing_texts and identifier_links from the pipeline (chDB)', () => {
         },
       };
       const store = createStore({ executor: counting, logger, textTtlDays: 3650 });
-      return {
-        asked,
-        store,
-        adapter: createPipelineStore({ store, logger, versionCacheListings }),
-      };
+      return { asked, store, adapter: createPipelineStore({ store, logger }) };
     }
     const accept = (event: MarketplaceEvent) => ({
       event,
@@ -336,8 +326,8 @@ describe('listing_texts and identifier_links from the pipeline (chDB)', () => {
 
     it('uses the early answer, which waits for versions still in flight', async () => {
       const { asked, store, adapter } = setUp(300);
-      const publication = published('s-g', 12, L('L-early'), 'Teak bench', 'Teak, 2 m, oiled');
-      const edit = editOf('s-g', 13, L('L-early'));
+      const publication = published('s-g', 12, 'L-early', 'Teak bench', 'Teak, 2 m, oiled');
+      const edit = editOf('s-g', 13, 'L-early');
       const first = adapter.writeEvents([accept(publication)]);
       // As the pipeline does for the next chunk: look its ids up, then write the fresh ones.
       expect(await adapter.storedEventIds([edit])).toEqual(new Set());
@@ -345,7 +335,7 @@ describe('listing_texts and identifier_links from the pipeline (chDB)', () => {
       await first;
       await store.close();
       expect(asked).toHaveLength(1);
-      const rows = (await texts()).filter((r) => r.listing_id === L('L-early'));
+      const rows = (await texts()).filter((r) => r.listing_id === 'L-early');
       expect(rows.map((r) => [r.title, r.description])).toEqual([
         ['Teak bench', 'Teak, 2 m, oiled'],
         ['Teak bench', 'Teak, 2 m, oiled'],
@@ -355,111 +345,23 @@ describe('listing_texts and identifier_links from the pipeline (chDB)', () => {
     it('asks again when the events written are not those looked up', async () => {
       const { asked, store, adapter } = setUp(0);
       await adapter.writeEvents([
-        accept(published('s-h', 14, L('L-h1'), 'Pine shelf', 'Pine, 80 cm')),
-        accept(published('s-h', 14, L('L-h2'), 'Pine stool', 'Pine, 45 cm')),
+        accept(published('s-h', 14, 'L-h1', 'Pine shelf', 'Pine, 80 cm')),
+        accept(published('s-h', 14, 'L-h2', 'Pine stool', 'Pine, 45 cm')),
       ]);
-      const one = editOf('s-h', 15, L('L-h1'));
-      const other = editOf('s-h', 16, L('L-h2'));
+      const one = editOf('s-h', 15, 'L-h1');
+      const other = editOf('s-h', 16, 'L-h2');
       await adapter.storedEventIds([one, other]);
       // `other` was a store hit, say: only `one` is written, from an answer for `one` alone.
       await adapter.writeEvents([accept(one)]);
       await store.close();
       expect(asked).toHaveLength(2);
-      expect(asked[1]).toMatchObject({ ids: [L('L-h1')] });
-      const rows = (await texts()).filter(
-        (r) => /^L-h\d-/.test(r.listing_id) && r.listing_id.endsWith(`-${versionCacheListings}`),
-      );
+      expect(asked[1]).toMatchObject({ ids: ['L-h1'] });
+      const rows = (await texts()).filter((r) => r.listing_id.startsWith('L-h'));
       expect(rows.map((r) => [r.listing_id, r.title]).sort()).toEqual([
-        [L('L-h1'), 'Pine shelf'],
-        [L('L-h1'), 'Pine shelf'],
-        [L('L-h2'), 'Pine stool'],
+        ['L-h1', 'Pine shelf'],
+        ['L-h1', 'Pine shelf'],
+        ['L-h2', 'Pine stool'],
       ]);
-    });
-  });
-
-  describe('earlier versions from memory, checked against the store (version cache)', () => {
-    const WHOLE_SQL = /FROM listing_texts FINAL/;
-    const KEYS_SQL = /FROM listing_texts\s+PREWHERE/;
-    /** An instance's store adapter over the shared database, counting both version statements. */
-    function instance(now?: () => number) {
-      const asked = { whole: 0, keys: 0 };
-      const counting: ClickHouseExecutor = {
-        ...executor,
-        async query(sql, opts) {
-          if (WHOLE_SQL.test(sql)) asked.whole += 1;
-          if (KEYS_SQL.test(sql)) asked.keys += 1;
-          return executor.query(sql, opts);
-        },
-      };
-      const store = createStore({ executor: counting, logger, textTtlDays: 3650 });
-      const adapter = createPipelineStore({ store, logger, versionCacheListings: 100, now });
-      return { asked, store, adapter };
-    }
-    const write = async (adapter: ReturnType<typeof instance>['adapter'], e: MarketplaceEvent) => {
-      await adapter.storedEventIds([e]);
-      await adapter.writeEvents([{ event: e, raw: JSON.stringify(e), receivedAt: T0 }]);
-    };
-    const edit = (seller: string, hours: number, listing: string, title?: string) =>
-      ({
-        ...envelope(seller, hours),
-        type: 'listing.edited',
-        listing_id: listing,
-        ...(title === undefined ? { price: { amount: 70, currency: 'EUR' } } : { title }),
-      }) as MarketplaceEvent;
-    const titles = async (listing: string) =>
-      (await texts()).filter((r) => r.listing_id === listing).map((r) => [r.title, r.description]);
-
-    it('builds edits on the versions it wrote, reading only their keys back', async () => {
-      const { asked, store, adapter } = instance();
-      await write(adapter, published('s-j', 20, 'L-mem', 'Elm stool', 'Elm, 40 cm'));
-      await write(adapter, edit('s-j', 21, 'L-mem', 'Elm stool, oiled'));
-      await write(adapter, edit('s-j', 22, 'L-mem'));
-      await store.close();
-      expect(asked).toEqual({ whole: 0, keys: 2 });
-      expect(adapter.versionCacheStats()).toMatchObject({ hits: 2, misses: 0 });
-      expect(await titles('L-mem')).toEqual([
-        ['Elm stool', 'Elm, 40 cm'],
-        ['Elm stool, oiled', 'Elm, 40 cm'],
-        ['Elm stool, oiled', 'Elm, 40 cm'],
-      ]);
-    });
-
-    it('builds on a version another instance wrote, not on the one it remembers', async () => {
-      const a = instance();
-      const b = instance();
-      await write(a.adapter, published('s-k', 30, 'L-two', 'Maple table', 'Maple, 6 seats'));
-      // The seller's partition moved to b for a while (or b took it through HTTP).
-      await write(b.adapter, edit('s-k', 31, 'L-two', 'Maple table, restored'));
-      await write(a.adapter, edit('s-k', 32, 'L-two'));
-      await Promise.all([a.store.close(), b.store.close()]);
-      expect(a.asked.whole).toBe(1);
-      expect(a.adapter.versionCacheStats()).toMatchObject({ hits: 0, misses: 1 });
-      expect(await titles('L-two')).toEqual([
-        ['Maple table', 'Maple, 6 seats'],
-        ['Maple table, restored', 'Maple, 6 seats'],
-        ['Maple table, restored', 'Maple, 6 seats'],
-      ]);
-    });
-
-    it('reads a version older than the text TTL whole (the store may have blanked it)', async () => {
-      const late = T0 + 3660 * 86_400_000;
-      const { asked, store, adapter } = instance(() => late);
-      await write(adapter, published('s-l', 40, 'L-old', 'Ash bowl', 'Ash, turned'));
-      await write(adapter, edit('s-l', 41, 'L-old'));
-      await store.close();
-      expect(asked.whole).toBe(1);
-    });
-
-    it('forgets the versions of sellers it is told to forget (erasure, rebalance)', async () => {
-      const { asked, store, adapter } = instance();
-      await write(adapter, published('s-m', 50, 'L-gone', 'Yew box', 'Yew, dovetailed'));
-      adapter.forget?.(['s-m']);
-      await write(adapter, edit('s-m', 51, 'L-gone'));
-      adapter.forget?.();
-      await write(adapter, edit('s-m', 52, 'L-gone'));
-      await store.close();
-      expect(asked.whole).toBe(2);
-      expect(adapter.versionCacheStats()).toMatchObject({ hits: 0, misses: 2 });
     });
   });
 });
