@@ -293,6 +293,43 @@ describe('listing_texts and identifier_links from the pipeline (chDB)', () => {
     ]);
   });
 
+  it('builds an edit on the version written last when one was written twice', async () => {
+    // Two parts hold the same version (seller, listing, time): a rewrite with other text. The
+    // table keeps the later one; the edit's lookup must build on it, unmerged parts and all
+    // (a lookup without FINAL, tried in the tenth session, had to pick it itself).
+    await executor.command('SYSTEM STOP MERGES listing_texts');
+    try {
+      const store = createStore({ executor, logger, textTtlDays: 3650 });
+      const adapter = createPipelineStore({ store, logger });
+      const accept = (event: MarketplaceEvent) => ({
+        event,
+        raw: JSON.stringify(event),
+        receivedAt: T0,
+      });
+      const first = published('s-t', 20, 'L-twice', 'Birch tray', 'Birch, 30 cm');
+      const again = { ...first, event_id: 'pt-twice-again', title: 'Birch tray, oiled' };
+      await adapter.writeEvents([accept(first)]);
+      await adapter.writeEvents([accept(again)]);
+      const [{ n } = { n: '0' }] = await executor.query<{ n: string }>(
+        "SELECT count() AS n FROM listing_texts WHERE listing_id = 'L-twice'",
+      );
+      expect(Number(n)).toBe(2);
+      await adapter.writeEvents([
+        accept({
+          ...envelope('s-t', 21),
+          type: 'listing.edited',
+          listing_id: 'L-twice',
+          price: { amount: 12, currency: 'EUR' },
+        }),
+      ]);
+      await store.close();
+    } finally {
+      await executor.command('SYSTEM START MERGES listing_texts');
+    }
+    const rows = (await texts()).filter((r) => r.listing_id === 'L-twice');
+    expect(rows.map((r) => r.title)).toEqual(['Birch tray, oiled', 'Birch tray, oiled']);
+  });
+
   describe('previous versions asked with the stored-id lookup', () => {
     const VERSIONS_SQL = /FROM listing_texts FINAL/;
     /** The store and adapter over an executor that counts version lookups and slows inserts. */
