@@ -28,9 +28,9 @@ const MAX_TEXT_TTL_DAYS = 3650;
  * The text TTL (days) the bench's store is opened with: the configured one, or longer when the
  * dataset is older than it. The simulated events are dated from the simulator's fixed start
  * (2026-01-01, for reproducible figures), while a live stream's events are recent: with a TTL
- * shorter than their age, the store would blank their text as soon as it writes it (TTL merges
- * a live stream does not pay), and the pipeline's version cache, which never answers a version
- * past the TTL, would read every edit's earlier versions whole.
+ * shorter than their age, the store would blank their text as soon as it writes it: TTL merges
+ * a live stream does not pay, and edits built on blanked earlier versions, which a live stream
+ * does not see either.
  */
 export function benchTextTtlDays(
   dataset: Pick<BenchDataset, 'simulation'>,
