@@ -25,21 +25,18 @@ export const DATASET_DAYS = 30;
 const MAX_TEXT_TTL_DAYS = 3650;
 
 /**
- * The text TTL (days) the bench's store is opened with: the configured one, or longer when the
- * dataset is older than it. The simulated events are dated from the simulator's fixed start
- * (2026-01-01, for reproducible figures), while a live stream's events are recent: with a TTL
- * shorter than their age, the store would blank their text as soon as it writes it: TTL merges
- * a live stream does not pay, and edits built on blanked earlier versions, which a live stream
- * does not see either.
+ * The text TTL (days) the bench's store is opened with: the configured one, or the dataset's age
+ * when that is longer. The simulated events are dated from the simulator's fixed start
+ * (2026-01-01, for reproducible figures), while a live stream's events are recent. With a
+ * shorter TTL the store would blank their text as it writes it, paying TTL merges and building
+ * edits on blanked versions, neither of which a live stream sees.
  */
 export function benchTextTtlDays(
   dataset: Pick<BenchDataset, 'simulation'>,
   configured: number,
   now = Date.now(),
 ): number {
-  const end = dataset.simulation.options.endMs;
-  const start = dataset.simulation.options.startMs;
-  const ageDays = Math.ceil((now - Math.min(start, end)) / 86_400_000) + 1;
+  const ageDays = Math.ceil((now - dataset.simulation.options.startMs) / 86_400_000) + 1;
   return Math.min(MAX_TEXT_TTL_DAYS, Math.max(configured, ageDays));
 }
 
