@@ -8,8 +8,10 @@ import { eventFromRow, STORED_EVENT_COLUMNS, type StoredEventRow } from './event
 import {
   createTableRowBuilder,
   editedListings,
-  type ListingBase,
+  isBlanked,
+  listingKey,
   type MinHashSettings,
+  type StoredListingBase,
 } from './table-rows.ts';
 import type { AcceptedEvent, PipelineStore } from './types.ts';
 
@@ -24,8 +26,18 @@ export interface PipelineStoreAdapterOptions {
   minhash?: MinHashSettings;
 }
 
-/** A stored listing version as read back (DateTime64 as text). */
-type StoredVersion = Omit<ListingBase, 'version_at'> & { version_at: string };
+/** A stored listing version as read back, without its text columns (DateTime64 as text). */
+type StoredVersion = Omit<StoredListingBase, 'version_at'> & { version_at: string };
+
+/** A stored version's text columns, read for blanked versions only. */
+interface StoredTextColumns {
+  listing_id: string;
+  seller_id: string;
+  version_at: string;
+  normalized_text: string;
+  minhash: string[] | number[];
+  obfuscation_score: number | string;
+}
 
 interface VersionsQuery {
   params: { sellers: string[]; ids: string[]; until: string; n: number };
@@ -74,8 +86,15 @@ export function createPipelineStore(
     return { params, key: JSON.stringify(params) };
   }
 
-  /** The stored versions an edit of the chunk builds on. */
-  async function previousVersions(query: VersionsQuery): Promise<ListingBase[]> {
+  /**
+   * The stored versions an edit of the chunk builds on, without their text columns: the row
+   * builder derives those again from a version's title and description, and they are read only
+   * for versions whose text is blanked (past the TTL) and that an edit changing no text may keep.
+   */
+  async function previousVersions(
+    query: VersionsQuery,
+    events: readonly MarketplaceEvent[],
+  ): Promise<StoredListingBase[]> {
     // PREWHERE, not WHERE: edited listings are spread over the whole table, so the key selects
     // most granules, and under FINAL a WHERE is applied after the granules' rows (every column,
     // the 128-slot signatures included) are read and merged. The conditions are on sorting-key
@@ -83,8 +102,7 @@ export function createPipelineStore(
     // half the engine's CPU. One thread: a small lookup, whose parallel streams cost more CPU
     // than they save.
     const rows = await ex.query<StoredVersion>(
-      `SELECT listing_id, seller_id, version_at, category, title, description, normalized_text,
-              minhash, image_hashes, obfuscation_score
+      `SELECT listing_id, seller_id, version_at, category, title, description, image_hashes
        FROM listing_texts FINAL
        PREWHERE seller_id IN {sellers:Array(String)} AND listing_id IN {ids:Array(String)}
          AND version_at < {until:DateTime64(3, 'UTC')}
@@ -92,12 +110,52 @@ export function createPipelineStore(
        LIMIT {n:UInt32} BY seller_id, listing_id`,
       { params: query.params, settings: { max_threads: 1 } },
     );
-    return rows.map((r) => ({
+    const versions: StoredListingBase[] = rows.map((r) => ({
       ...r,
       version_at: parseDateTime64(r.version_at),
-      minhash: r.minhash.map(Number),
-      obfuscation_score: Number(r.obfuscation_score),
     }));
+    const keepsText = new Set(
+      events
+        .filter((e) => e.type === 'listing.edited')
+        .filter((e) => e.title === undefined && e.description === undefined)
+        .map((e) => listingKey(e.seller_id, e.listing_id)),
+    );
+    const blanked = versions.filter(
+      (v) => isBlanked(v) && keepsText.has(listingKey(v.seller_id, v.listing_id)),
+    );
+    if (blanked.length > 0) await addTextColumns(blanked);
+    return versions;
+  }
+
+  /** Reads the text columns of these stored versions into them (same key, FINAL). */
+  async function addTextColumns(versions: StoredListingBase[]): Promise<void> {
+    const rows = await ex.query<StoredTextColumns>(
+      `SELECT listing_id, seller_id, version_at, normalized_text, minhash, obfuscation_score
+       FROM listing_texts FINAL
+       PREWHERE seller_id IN {sellers:Array(String)} AND listing_id IN {ids:Array(String)}
+         AND version_at IN {at:Array(DateTime64(3, 'UTC'))}`,
+      {
+        params: {
+          sellers: unique(versions.map((v) => v.seller_id)),
+          ids: unique(versions.map((v) => v.listing_id)),
+          at: unique(versions.map((v) => formatDateTime64(v.version_at))),
+        },
+        settings: { max_threads: 1 },
+      },
+    );
+    const byKey = new Map(
+      rows.map((r) => [
+        `${listingKey(r.seller_id, r.listing_id)}\u0000${parseDateTime64(r.version_at)}`,
+        r,
+      ]),
+    );
+    for (const v of versions) {
+      const r = byKey.get(`${listingKey(v.seller_id, v.listing_id)}\u0000${v.version_at}`);
+      if (r === undefined) continue;
+      v.normalized_text = r.normalized_text;
+      v.minhash = r.minhash.map(Number);
+      v.obfuscation_score = Number(r.obfuscation_score);
+    }
   }
 
   /**
@@ -106,14 +164,14 @@ export function createPipelineStore(
    * chunk's write asks the same query, and takes this answer. Used only if the query is the same
    * and no other chunk's write started in between (same `versionsWritten`); otherwise asked again.
    */
-  let early: { key: string; after: Promise<void>; rows: Promise<ListingBase[]> } | undefined;
+  let early: { key: string; after: Promise<void>; rows: Promise<StoredListingBase[]> } | undefined;
 
   function startEarlyVersions(events: readonly MarketplaceEvent[]): void {
     early = undefined;
     const query = versionsQuery(events);
     if (query === undefined) return;
     const after = versionsWritten;
-    const rows = after.then(() => previousVersions(query));
+    const rows = after.then(() => previousVersions(query, events));
     rows.catch(() => undefined);
     early = { key: query.key, after, rows };
   }
@@ -121,7 +179,7 @@ export function createPipelineStore(
   async function versionsFor(
     events: readonly MarketplaceEvent[],
     before: Promise<void>,
-  ): Promise<ListingBase[]> {
+  ): Promise<StoredListingBase[]> {
     const query = versionsQuery(events);
     const taken = early;
     early = undefined;
@@ -134,7 +192,7 @@ export function createPipelineStore(
       }
     }
     await before;
-    return previousVersions(query);
+    return previousVersions(query, events);
   }
 
   function readBack(rows: readonly StoredEventRow[]): AcceptedEvent[] {

@@ -69,6 +69,27 @@ describe('createTableRowBuilder', () => {
     });
   });
 
+  it('derives the text columns of a stored version read without them, unless it is blanked', () => {
+    const [base] = rows.listingVersions([published('p', 1, 'P0up33 r3aliste')], []);
+    const { normalized_text, minhash, obfuscation_score, ...bare } = base!;
+    const priceOnly = edited('e', 5, { price: { amount: 80, currency: 'EUR' } });
+    const [onBare] = rows.listingVersions([priceOnly], [bare]);
+    // The same analysis of the same text: the columns the version was stored with.
+    expect(onBare).toMatchObject({ normalized_text, minhash, obfuscation_score });
+    expect(obfuscation_score).toBeGreaterThan(0);
+
+    // Past the text TTL the text is gone: the stored columns are kept as they are…
+    const blanked = { ...bare, title: '', description: '' };
+    const kept = { normalized_text: '', minhash: [7, 8, 9], obfuscation_score: 0.5 };
+    const [onBlanked] = rows.listingVersions([priceOnly], [{ ...blanked, ...kept }]);
+    expect(onBlanked).toMatchObject({ title: '', description: '', ...kept });
+    // …and must come with the version: no signature is made up from no text.
+    expect(() => rows.listingVersions([priceOnly], [blanked])).toThrow(/without its signature/);
+    // An edit of the text needs none of the earlier version's text columns.
+    const [retitled] = rows.listingVersions([edited('t', 6, { title: 'Vélo' })], [blanked]);
+    expect(retitled).toMatchObject({ title: 'Vélo', description: '' });
+  });
+
   it('scores title + newline + description as the engine does; no shingle, no signature', () => {
     const title = 'V3l0 d3 v1ll3';
     const [row] = rows.listingVersions([published('p', 1, title)], []);

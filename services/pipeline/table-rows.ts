@@ -1,4 +1,5 @@
 import type { ListingEdited, MarketplaceEvent } from '../../streams/contract/index.ts';
+import { VigieError } from '../../streams/errors.ts';
 import {
   assertAnalyserSettings,
   createTextAnalyser,
@@ -31,6 +32,21 @@ export const DEFAULT_MINHASH_SETTINGS: MinHashSettings = {
 /** The fields of a listing version an edit does not carry come from the version before it. */
 export type ListingBase = Omit<ListingTextRow, 'event_id'>;
 
+/** The text columns a version derives from its title and description. */
+type TextColumns = Pick<ListingTextRow, 'normalized_text' | 'minhash' | 'obfuscation_score'>;
+
+/**
+ * An earlier version as read from the store: its text columns only when its raw text is blanked
+ * (past the text TTL, `isBlanked`); otherwise they are derived again from its title and
+ * description, as they were when it was written (issue 6: reading the 128-slot signatures of
+ * every edited listing's versions was most of the lookup's cost).
+ */
+export type StoredListingBase = Omit<ListingBase, keyof TextColumns> & Partial<TextColumns>;
+
+/** A stored version whose raw text the TTL blanked (or that never had any). */
+export const isBlanked = (v: Pick<ListingBase, 'title' | 'description'>) =>
+  v.title === '' && v.description === '';
+
 export interface TableRowBuilder {
   /** One `identifier_links` row per identifier of a `seller.registered`; [] for other events. */
   identifierLinks(event: MarketplaceEvent): IdentifierLinkRow[];
@@ -40,15 +56,17 @@ export interface TableRowBuilder {
    * the latest earlier version (in the batch, else `stored`, which the caller reads from the
    * store); an edit with no earlier version keeps only what it carries. An edit that changes
    * neither title nor description keeps the earlier version's text columns as they are (the
-   * signature outlives the raw text's TTL, so it is not recomputed from blanked text).
+   * signature outlives the raw text's TTL, so it is not recomputed from blanked text): a stored
+   * version read without them has them derived again from its text, the same analysis; a blanked
+   * one must come with them (throws otherwise).
    */
   listingVersions(
     events: readonly MarketplaceEvent[],
-    stored: readonly ListingBase[],
+    stored: readonly StoredListingBase[],
   ): ListingTextRow[];
 }
 
-const listingKey = (sellerId: string, listingId: string) => `${sellerId}\u0000${listingId}`;
+export const listingKey = (sellerId: string, listingId: string) => `${sellerId}\u0000${listingId}`;
 
 /** `listing.edited` events whose previous version the builder needs (to read it from the store). */
 export function editedListings(
@@ -91,7 +109,7 @@ export function createTableRowBuilder(
   assertAnalyserSettings(analyser, settings);
 
   /** `owner`: the event, so the engine reuses the analysis of the same event and text. */
-  function textColumns(title: string, description: string, owner: MarketplaceEvent) {
+  function textColumns(title: string, description: string, owner?: MarketplaceEvent): TextColumns {
     const a = analyser.analyse(`${title}\n${description}`, owner);
     return {
       normalized_text: a.normalised,
@@ -99,6 +117,25 @@ export function createTableRowBuilder(
       minhash: a.shingles === 0 ? [] : toNumbers(a.signature),
       obfuscation_score: a.obfuscation,
     };
+  }
+
+  /** The text columns an edit that changes no text keeps from the version before it. */
+  function carriedText(prev: StoredListingBase): TextColumns {
+    const { normalized_text, minhash, obfuscation_score } = prev;
+    if (normalized_text !== undefined && minhash !== undefined && obfuscation_score !== undefined) {
+      return { normalized_text, minhash, obfuscation_score };
+    }
+    if (isBlanked(prev)) {
+      throw new VigieError(
+        'INTERNAL',
+        'a blanked earlier listing version came without its signature',
+        {
+          context: { listing_id: prev.listing_id, version_at: prev.version_at },
+        },
+      );
+    }
+    // Not owned by the edit: its analysis is of another text than the edit's.
+    return textColumns(prev.title, prev.description);
   }
 
   return {
@@ -122,16 +159,16 @@ export function createTableRowBuilder(
     },
 
     listingVersions(events, stored) {
-      const versions = new Map<string, ListingBase[]>();
-      const add = (v: ListingBase) => {
+      const versions = new Map<string, StoredListingBase[]>();
+      const add = (v: StoredListingBase) => {
         const key = listingKey(v.seller_id, v.listing_id);
         const list = versions.get(key);
         if (list) list.push(v);
         else versions.set(key, [v]);
       };
       for (const v of stored) add(v);
-      const previous = (e: ListingEdited, at: number): ListingBase | undefined => {
-        let best: ListingBase | undefined;
+      const previous = (e: ListingEdited, at: number): StoredListingBase | undefined => {
+        let best: StoredListingBase | undefined;
         for (const v of versions.get(listingKey(e.seller_id, e.listing_id)) ?? []) {
           if (v.version_at < at && (best === undefined || v.version_at > best.version_at)) best = v;
         }
@@ -171,13 +208,7 @@ export function createTableRowBuilder(
             title,
             description,
             image_hashes: e.image_hashes ?? prev?.image_hashes ?? [],
-            ...(sameText
-              ? {
-                  normalized_text: sameText.normalized_text,
-                  minhash: sameText.minhash,
-                  obfuscation_score: sameText.obfuscation_score,
-                }
-              : textColumns(title, description, e)),
+            ...(sameText ? carriedText(sameText) : textColumns(title, description, e)),
           };
         } else continue;
         add(version);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createExecutor,
   createStore,
+  listingTextsTable,
   type ClickHouseExecutor,
 } from '../../features/store/index.ts';
 import { DEFAULT_NUM_HASHES, normaliseText } from '../../features/text/index.ts';
@@ -171,6 +172,9 @@ describe('listing_texts and identifier_links from the pipeline (chDB)', () => {
     // A price-only edit is a version too, with the text and signature of the one before.
     expect(l1edit).toMatchObject({ listing_id: 'L1', title: PLAIN.title, image_hashes: [IMAGE] });
     expect(l1edit!.minhash).toEqual(l1!.minhash);
+    // Its publication was read from the store without them: derived again, the same columns.
+    expect(l1edit!.normalized_text).toBe(l1!.normalized_text);
+    expect(l1edit!.obfuscation_score).toBe(l1!.obfuscation_score);
   });
 
   it('writes one identifier link per hashed identifier, lower-cased, at registration time', async () => {
@@ -328,6 +332,55 @@ describe('listing_texts and identifier_links from the pipeline (chDB)', () => {
     }
     const rows = (await texts()).filter((r) => r.listing_id === 'L-twice');
     expect(rows.map((r) => r.title)).toEqual(['Birch tray, oiled', 'Birch tray, oiled']);
+  });
+
+  it('builds a price-only edit on a blanked version with its stored signature', async () => {
+    // A version past the text TTL: raw and normalised text blanked, signature and score kept.
+    // Its text columns cannot be derived again; the adapter reads them for this edit.
+    const versionsAsked: string[] = [];
+    const counting: ClickHouseExecutor = {
+      ...executor,
+      async query(sql, opts) {
+        if (/FROM listing_texts FINAL/.test(sql)) versionsAsked.push(sql);
+        return executor.query(sql, opts);
+      },
+    };
+    await listingTextsTable.insert(executor, [
+      {
+        listing_id: 'L-old',
+        seller_id: 's-o',
+        version_at: T0 + 30 * 3_600_000,
+        event_id: 'pt-old-publication',
+        category: 'toys/dolls',
+        title: '',
+        description: '',
+        normalized_text: '',
+        minhash: [7, 8, 9],
+        image_hashes: ['cd34'],
+        obfuscation_score: 0.5,
+      },
+    ]);
+    const store = createStore({ executor: counting, logger, textTtlDays: 3650 });
+    const adapter = createPipelineStore({ store, logger });
+    const edit: MarketplaceEvent = {
+      ...envelope('s-o', 31),
+      type: 'listing.edited',
+      listing_id: 'L-old',
+      price: { amount: 5, currency: 'EUR' },
+    };
+    await adapter.writeEvents([{ event: edit, raw: JSON.stringify(edit), receivedAt: T0 }]);
+    await store.close();
+    expect(versionsAsked).toHaveLength(2);
+    const row = (await texts()).find((r) => r.event_id === edit.event_id);
+    expect(row).toMatchObject({
+      title: '',
+      description: '',
+      normalized_text: '',
+      minhash: [7, 8, 9],
+      image_hashes: ['cd34'],
+      category: 'toys/dolls',
+      obfuscation_score: 0.5,
+    });
   });
 
   describe('previous versions asked with the stored-id lookup', () => {
