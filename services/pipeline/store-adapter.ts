@@ -96,8 +96,8 @@ export function createPipelineStore(
     events: readonly MarketplaceEvent[],
   ): Promise<StoredListingBase[]> {
     // PREWHERE, not WHERE: edited listings are spread over the whole table, so the key selects
-    // most granules, and under FINAL a WHERE is applied after the granules' rows (every column,
-    // the 128-slot signatures included) are read and merged. The conditions are on sorting-key
+    // most granules, and under FINAL a WHERE is applied after the granules' rows (every selected
+    // column) are read and merged. The conditions are on sorting-key
     // columns only, so filtering before FINAL keeps or drops whole key groups: same rows, about
     // half the engine's CPU. One thread: a small lookup, whose parallel streams cost more CPU
     // than they save.
@@ -143,14 +143,13 @@ export function createPipelineStore(
         settings: { max_threads: 1 },
       },
     );
+    const versionKey = (sellerId: string, listingId: string, at: number) =>
+      `${listingKey(sellerId, listingId)}\u0000${at}`;
     const byKey = new Map(
-      rows.map((r) => [
-        `${listingKey(r.seller_id, r.listing_id)}\u0000${parseDateTime64(r.version_at)}`,
-        r,
-      ]),
+      rows.map((r) => [versionKey(r.seller_id, r.listing_id, parseDateTime64(r.version_at)), r]),
     );
     for (const v of versions) {
-      const r = byKey.get(`${listingKey(v.seller_id, v.listing_id)}\u0000${v.version_at}`);
+      const r = byKey.get(versionKey(v.seller_id, v.listing_id, v.version_at));
       if (r === undefined) continue;
       v.normalized_text = r.normalized_text;
       v.minhash = r.minhash.map(Number);
