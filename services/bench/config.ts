@@ -13,6 +13,8 @@ export const BenchEnvSchema = PipelineEnvSchema.extend(DetectorEnvShape).extend(
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('error'),
+  /** Node's own options, recorded in the report (`machine.node_options`): not a Vigie setting. */
+  NODE_OPTIONS: z.string().optional(),
 });
 
 export type BenchEnv = z.infer<typeof BenchEnvSchema>;

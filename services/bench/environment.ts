@@ -14,11 +14,16 @@ export interface MachineInfo {
   load_average_end: number[];
   kafka?: string;
   commit?: string;
+  /**
+   * Node and V8 options the process ran with (`NODE_OPTIONS` and the command line's), when any:
+   * a flag such as `--max-semi-space-size` changes the figures, and the command does not show it.
+   */
+  node_options?: string[];
 }
 
 export const loadAverage = (): number[] => loadavg().map((x) => Math.round(x * 100) / 100);
 
-export async function describeMachine(): Promise<MachineInfo> {
+export async function describeMachine(nodeOptionsEnv?: string): Promise<MachineInfo> {
   const list = cpus();
   let commit: string | undefined;
   try {
@@ -35,5 +40,19 @@ export async function describeMachine(): Promise<MachineInfo> {
     load_average_start: loadAverage(),
     load_average_end: [],
     ...(commit === undefined ? {} : { commit }),
+    ...nodeOptions(nodeOptionsEnv),
   };
+}
+
+/**
+ * `NODE_OPTIONS` (as read by the bench's config) then the process's own Node flags, or nothing
+ * when neither is set.
+ */
+export function nodeOptions(
+  fromEnvironment: string | undefined,
+  execArgv: readonly string[] = process.execArgv,
+): { node_options?: string[] } {
+  const fromEnv = (fromEnvironment ?? '').split(/\s+/).filter((o) => o !== '');
+  const all = [...fromEnv, ...execArgv];
+  return all.length === 0 ? {} : { node_options: all };
 }

@@ -229,6 +229,7 @@ export const BenchReportSchema = z.object({
     load_average_end: z.array(z.number()),
     kafka: z.string().optional(),
     commit: z.string().optional(),
+    node_options: z.array(z.string()).optional(),
   }),
   dataset: z
     .object({
