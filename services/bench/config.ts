@@ -15,6 +15,15 @@ export const BenchEnvSchema = PipelineEnvSchema.extend(DetectorEnvShape).extend(
     .default('error'),
   /** Node's own options, recorded in the report (`machine.node_options`): not a Vigie setting. */
   NODE_OPTIONS: z.string().optional(),
+  /**
+   * The C allocator's settings, recorded in the report (`machine.allocator`): chDB's native
+   * memory goes through it, so a preloaded allocator or glibc tunables change the memory figure.
+   */
+  LD_PRELOAD: z.string().optional(),
+  GLIBC_TUNABLES: z.string().optional(),
+  MALLOC_ARENA_MAX: z.string().optional(),
+  MALLOC_TRIM_THRESHOLD_: z.string().optional(),
+  MALLOC_MMAP_THRESHOLD_: z.string().optional(),
 });
 
 export type BenchEnv = z.infer<typeof BenchEnvSchema>;

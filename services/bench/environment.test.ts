@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nodeOptions } from './environment.ts';
+import { allocatorSettings, nodeOptions } from './environment.ts';
 
 describe('nodeOptions', () => {
   it('records NODE_OPTIONS, then the command line flags, so a report shows what ran', () => {
@@ -11,5 +11,26 @@ describe('nodeOptions', () => {
   it('adds nothing when neither is set', () => {
     expect(nodeOptions(undefined, [])).toEqual({});
     expect(nodeOptions('', [])).toEqual({});
+  });
+});
+
+describe('allocatorSettings', () => {
+  it('records the allocator variables that are set, and only those', () => {
+    expect(
+      allocatorSettings({
+        LD_PRELOAD: '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2',
+        GLIBC_TUNABLES: 'glibc.malloc.arena_max=2',
+        MALLOC_ARENA_MAX: '',
+      }),
+    ).toEqual({
+      allocator: {
+        LD_PRELOAD: '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2',
+        GLIBC_TUNABLES: 'glibc.malloc.arena_max=2',
+      },
+    });
+  });
+
+  it('adds nothing when none is set', () => {
+    expect(allocatorSettings({})).toEqual({});
   });
 });

@@ -19,11 +19,39 @@ export interface MachineInfo {
    * a flag such as `--max-semi-space-size` changes the figures, and the command does not show it.
    */
   node_options?: string[];
+  /**
+   * The C allocator's environment (`LD_PRELOAD`, `GLIBC_TUNABLES`, `MALLOC_*`), when any is set:
+   * chDB allocates through it, and what it keeps resident is part of the memory figure.
+   */
+  allocator?: Record<string, string>;
+}
+
+/** The environment variables that choose or tune the C allocator, in the report's order. */
+export const ALLOCATOR_VARIABLES = [
+  'LD_PRELOAD',
+  'GLIBC_TUNABLES',
+  'MALLOC_ARENA_MAX',
+  'MALLOC_TRIM_THRESHOLD_',
+  'MALLOC_MMAP_THRESHOLD_',
+] as const;
+
+export type AllocatorEnv = Partial<Record<(typeof ALLOCATOR_VARIABLES)[number], string>>;
+
+/** The allocator variables that are set (non-empty), or nothing when none is. */
+export function allocatorSettings(env: AllocatorEnv): { allocator?: Record<string, string> } {
+  const set = ALLOCATOR_VARIABLES.flatMap((name) => {
+    const value = env[name];
+    return value === undefined || value === '' ? [] : [[name, value] as const];
+  });
+  return set.length === 0 ? {} : { allocator: Object.fromEntries(set) };
 }
 
 export const loadAverage = (): number[] => loadavg().map((x) => Math.round(x * 100) / 100);
 
-export async function describeMachine(nodeOptionsEnv?: string): Promise<MachineInfo> {
+export async function describeMachine(
+  nodeOptionsEnv?: string,
+  allocatorEnv: AllocatorEnv = {},
+): Promise<MachineInfo> {
   const list = cpus();
   let commit: string | undefined;
   try {
@@ -41,6 +69,7 @@ export async function describeMachine(nodeOptionsEnv?: string): Promise<MachineI
     load_average_end: [],
     ...(commit === undefined ? {} : { commit }),
     ...nodeOptions(nodeOptionsEnv),
+    ...allocatorSettings(allocatorEnv),
   };
 }
 

@@ -230,6 +230,7 @@ export const BenchReportSchema = z.object({
     kafka: z.string().optional(),
     commit: z.string().optional(),
     node_options: z.array(z.string()).optional(),
+    allocator: z.record(z.string(), z.string()).optional(),
   }),
   dataset: z
     .object({

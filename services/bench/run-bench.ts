@@ -48,7 +48,7 @@ export async function runBench(
   const selected = new Set<BenchSection>(options.only);
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  const machine = await describeMachine(config.NODE_OPTIONS);
+  const machine = await describeMachine(config.NODE_OPTIONS, config);
   const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'vigie-bench-')));
   await mkdir(workDir, { recursive: true });
   const dataDir = join(workDir, 'chdb');
