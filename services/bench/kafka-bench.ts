@@ -22,6 +22,7 @@ import {
   latencySecondsFor,
   type BenchOptions,
 } from './options.ts';
+import { trimNativeMemory } from './native-trim.ts';
 import { runPacedLatency } from './paced-latency.ts';
 import { startWindowSampler } from './window-sampler.ts';
 import { runPriorityProbes } from './priority-probe.ts';
@@ -158,6 +159,9 @@ export async function runKafkaBench(
     const baseline = await probeRun.baseline;
     const after = readMemory();
     const chdbAfter = await readChdbMemory(ingestion.store.executor);
+    // After the reading: how much of it is free memory glibc keeps (native-trim.ts).
+    const trimmed = await trimNativeMemory();
+    const afterTrim = 'unavailable' in trimmed ? undefined : readMemory();
     const sellers = timed.sellers.size;
     const drainedRecords = timed.main.records;
     const drained = {
@@ -165,11 +169,16 @@ export async function runKafkaBench(
       duplicates: timed.main.duplicates + timed.priority.duplicates,
       rejected: timed.main.rejected + timed.priority.rejected,
     };
-    const breakdown = memoryBreakdown(before, after, chdbBefore, chdbAfter, {
-      capacity: config.VIGIE_RECENT_IDS,
-      ids: Math.min(config.VIGIE_RECENT_IDS, drained.accepted),
-      batchSize: config.VIGIE_BATCH_SIZE,
-    });
+    const breakdown = {
+      ...memoryBreakdown(before, after, chdbBefore, chdbAfter, {
+        capacity: config.VIGIE_RECENT_IDS,
+        ids: Math.min(config.VIGIE_RECENT_IDS, drained.accepted),
+        batchSize: config.VIGIE_BATCH_SIZE,
+      }),
+      ...('unavailable' in trimmed
+        ? { malloc_trim_unavailable: trimmed.unavailable }
+        : { allocator_free_bytes: after.rss - afterTrim!.rss, malloc_trim_ms: trimmed.ms }),
+    };
     const pipelineRate = throughput(timed.main.records, drainedAt - firstAt, drainCpuMs);
     const stagesAfterDrain = stageMark(timed);
     log(`kafka: pipeline ${pipelineRate.events_per_s} events/s, ${sellers} sellers`);

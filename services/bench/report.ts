@@ -204,6 +204,15 @@ export const MemorySectionSchema = z.object({
        * (allocator retention, thread stacks, kafkajs and Node internals outside the heap).
        */
       other_bytes: z.number(),
+      /**
+       * What glibc's `malloc_trim(0)`, called right after the reading, gave back (RSS after −
+       * RSS after the trim, both after a full GC): free memory the C allocator kept, a part of
+       * `other_bytes`. Absent when the trim could not run (`malloc_trim_unavailable` says why)
+       * and in reports written before it existed.
+       */
+      allocator_free_bytes: z.number().optional(),
+      malloc_trim_ms: z.number().nonnegative().optional(),
+      malloc_trim_unavailable: z.string().optional(),
     })
     .optional(),
 });

@@ -8,6 +8,7 @@ import {
   runBench,
   writeBenchReport,
 } from '../../services/bench/index.ts';
+import { glibcRuntime } from '../../services/bench/native-trim.ts';
 
 type Section<T> = { status: 'ok'; result: T } | { status: string; reason: string } | undefined;
 
@@ -77,5 +78,14 @@ describe('vigie bench (smoke, 20,000 events)', () => {
     expect(detector.parallel_identical).toBe(true);
     const memory = ok(parsed.sections.memory, 'memory');
     expect(memory.sellers).toBe(e2e.pipeline.sellers);
+    // The allocator's free memory is measured on glibc (this project's machines), or the
+    // report says why not; never silently absent.
+    const b = memory.breakdown;
+    if (glibcRuntime() === undefined) expect(b?.malloc_trim_unavailable).toBeTruthy();
+    else {
+      expect(b?.malloc_trim_unavailable).toBeUndefined();
+      expect(typeof b?.allocator_free_bytes).toBe('number');
+      expect(b?.malloc_trim_ms).toBeGreaterThanOrEqual(0);
+    }
   });
 });
