@@ -161,7 +161,10 @@ export async function runKafkaBench(
     const chdbAfter = await readChdbMemory(ingestion.store.executor);
     // After the reading: how much of it is free memory glibc keeps (native-trim.ts).
     const trimmed = await trimNativeMemory();
-    const afterTrim = 'unavailable' in trimmed ? undefined : readMemory();
+    const allocatorFree =
+      'unavailable' in trimmed
+        ? { malloc_trim_unavailable: trimmed.unavailable }
+        : { allocator_free_bytes: after.rss - readMemory().rss, malloc_trim_ms: trimmed.ms };
     const sellers = timed.sellers.size;
     const drainedRecords = timed.main.records;
     const drained = {
@@ -175,9 +178,7 @@ export async function runKafkaBench(
         ids: Math.min(config.VIGIE_RECENT_IDS, drained.accepted),
         batchSize: config.VIGIE_BATCH_SIZE,
       }),
-      ...('unavailable' in trimmed
-        ? { malloc_trim_unavailable: trimmed.unavailable }
-        : { allocator_free_bytes: after.rss - afterTrim!.rss, malloc_trim_ms: trimmed.ms }),
+      ...allocatorFree,
     };
     const pipelineRate = throughput(timed.main.records, drainedAt - firstAt, drainCpuMs);
     const stagesAfterDrain = stageMark(timed);

@@ -1,17 +1,9 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { collectGarbage } from './memory.ts';
 import { glibcRuntime, trimNativeMemory } from './native-trim.ts';
 
 const glibc = glibcRuntime();
 const MiB = 2 ** 20;
-
-function fullGc(): void {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  gc();
-  gc();
-}
 
 describe(`trimNativeMemory${glibc === undefined ? ' (skipped: not a glibc system)' : ''}`, () => {
   it.skipIf(glibc === undefined)(
@@ -23,7 +15,7 @@ describe(`trimNativeMemory${glibc === undefined ? ' (skipped: not a glibc system
       let held: Buffer[] = Array.from({ length: 300_000 }, () => Buffer.allocUnsafeSlow(1_000));
       expect(held.length).toBe(300_000);
       held = [];
-      fullGc();
+      collectGarbage();
       const before = process.memoryUsage().rss;
       const outcome = await trimNativeMemory();
       const after = process.memoryUsage().rss;
