@@ -2,7 +2,7 @@
  * What the embedded ClickHouse (chDB) costs per ingested event, statement kind by statement kind.
  *
  *   npx tsx services/bench/chdb-cost.ts [events] [--seed N] [--chunk N] [--run N] [--idle S]
- *     [--ttl-days N]
+ *     [--ttl-days N] [--edit-cache N]
  *
  * Simulates ~`events` events (services/simulator, 30 days, as services/bench/dataset.ts does),
  * decodes them as the pipeline does, and feeds them to a fresh chDB store opened and migrated as
@@ -20,7 +20,7 @@
  * insert (the rows' serialisation into the payload) is timed apart by encoding the same rows once
  * more, outside the statement's window. The engine's and row building's CPU is not counted.
  *
- * Prints JSON: per kind calls, rows, CPU seconds, µs per ingested event, wall seconds, CPU per
+ * Prints JSON: per kind calls, rows (inserted, or returned by a query), CPU seconds, µs per ingested event, wall seconds, CPU per
  * thread name; totals; parts per table; and digests of every table's content (FINAL), equal
  * before and after a change that must not change what is stored. The simulated events are
  * older than the default 180-day text TTL, so merges blank their text within moments of each
@@ -42,6 +42,7 @@ import { createStore } from '../../features/store/writer.ts';
 import type { RawRecord } from '../../streams/contract/index.ts';
 import { decodeBatch } from '../pipeline/decode-batch.ts';
 import { createEngineStage } from '../pipeline/engine-stage.ts';
+import { PipelineEnvSchema } from '../pipeline/config.ts';
 import { createPipelineStore } from '../pipeline/store-adapter.ts';
 import type { AcceptedEvent } from '../pipeline/types.ts';
 import { simulatedLines } from './dataset.ts';
@@ -53,6 +54,8 @@ interface ChdbCostOptions {
   run: number;
   idleS: number;
   ttlDays: number;
+  /** Listings in the pipeline's edit cache (`VIGIE_EDIT_CACHE_LISTINGS`'s default; 0: off). */
+  editCache: number;
 }
 
 function parseArgs(argv: readonly string[]): ChdbCostOptions {
@@ -63,6 +66,7 @@ function parseArgs(argv: readonly string[]): ChdbCostOptions {
     run: 20_000,
     idleS: 20,
     ttlDays: 180,
+    editCache: PipelineEnvSchema.shape.VIGIE_EDIT_CACHE_LISTINGS.parse(undefined),
   };
   const flags: Record<string, keyof ChdbCostOptions> = {
     '--seed': 'seed',
@@ -70,6 +74,7 @@ function parseArgs(argv: readonly string[]): ChdbCostOptions {
     '--run': 'run',
     '--idle': 'idleS',
     '--ttl-days': 'ttlDays',
+    '--edit-cache': 'editCache',
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] as string;
@@ -78,7 +83,7 @@ function parseArgs(argv: readonly string[]): ChdbCostOptions {
     else if (/^\d+$/.test(arg)) options.events = Number(arg);
     else {
       throw new Error(
-        `unknown argument ${arg}; usage: chdb-cost [events] [--seed N] [--chunk N] [--run N] [--idle S] [--ttl-days N]`,
+        `unknown argument ${arg}; usage: chdb-cost [events] [--seed N] [--chunk N] [--run N] [--idle S] [--ttl-days N] [--edit-cache N]`,
       );
     }
   }
@@ -149,20 +154,28 @@ function instrument(
   serialise: Cost,
 ): ClickHouseExecutor {
   let chain: Promise<unknown> = Promise.resolve();
-  async function timed<T>(kind: string, rows: number, fn: () => Promise<T>): Promise<T> {
+  /** `rows`: rows inserted, or for a query the rows it returned (counted from its answer). */
+  async function timed<T>(
+    kind: string,
+    rows: number | ((answer: T) => number),
+    fn: () => Promise<T>,
+  ): Promise<T> {
     const run = chain.then(async () => {
       const threads0 = threadTimes();
       const c0 = cpuMs();
       const w0 = performance.now();
+      let counted = typeof rows === 'number' ? rows : 0;
       try {
-        return await fn();
+        const answer = await fn();
+        if (typeof rows === 'function') counted = rows(answer);
+        return answer;
       } finally {
         const w1 = performance.now();
         const c1 = cpuMs();
         const cost = costs.get(kind) ?? newCost();
         costs.set(kind, cost);
         cost.calls += 1;
-        cost.rows += rows;
+        cost.rows += counted;
         cost.cpuMs += c1 - c0;
         cost.wallMs += w1 - w0;
         threadDelta(threads0, threadTimes(), cost.threads);
@@ -178,7 +191,12 @@ function instrument(
     query: <T>(
       sql: string,
       opts?: { params?: Record<string, unknown>; settings?: Record<string, string | number> },
-    ) => timed(kindOf(sql), 0, () => inner.query<T>(sql, opts)),
+    ) =>
+      timed(
+        kindOf(sql),
+        (answer: T[]) => answer.length,
+        () => inner.query<T>(sql, opts),
+      ),
     async insert(table, columns, rows, opts) {
       // The payload encoding once more, outside the statement's window: the JS share of it.
       const c0 = cpuMs();
@@ -254,7 +272,12 @@ async function main(): Promise<void> {
     costs.clear();
     // Wired as services/pipeline/default-backend.ts does (the engine in memory mode).
     const features = createEngineStage({ store, logger });
-    const adapter = createPipelineStore({ store, logger, minhash: features.minhash });
+    const adapter = createPipelineStore({
+      store,
+      logger,
+      minhash: features.minhash,
+      versionCache: { listings: options.editCache, textTtlDays: options.ttlDays },
+    });
 
     const ingest0 = { cpu: cpuMs(), wall: performance.now(), threads: threadTimes() };
     let events = 0;
@@ -371,6 +394,7 @@ async function main(): Promise<void> {
           { parts: Number(p.parts), rows: Number(p.rows), mb: round(Number(p.bytes) / 1e6, 1) },
         ]),
       ),
+      edit_cache: { capacity: options.editCache, ...adapter.versionCacheStats() },
       digests,
       text_blanked_rows: {
         events: Number(blanked[0]?.events ?? 0),
