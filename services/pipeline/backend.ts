@@ -21,11 +21,6 @@ export interface OpenBackendOptions {
   logger: Logger;
   /** Cross-seller lookups in memory or through the store (VIGIE_CROSS_SELLER). */
   crossSeller?: 'store' | 'memory';
-  /**
-   * Listings whose latest versions are held in memory for edits (VIGIE_EDIT_CACHE_LISTINGS;
-   * services/pipeline/version-cache.ts). Default: the environment's, else its default.
-   */
-  editCacheListings?: number;
 }
 
 export type OpenIngestionBackend = (options: OpenBackendOptions) => Promise<IngestionBackend>;

@@ -11,12 +11,6 @@ export const PipelineEnvSchema = BaseEnvSchema.extend({
   /** Event ids remembered as done, the first dedup check. Default 50,000. */
   VIGIE_RECENT_IDS: z.coerce.number().int().min(0).max(50_000_000).default(50_000),
   /**
-   * Listings whose latest versions (title, description, category, image hashes) are held in
-   * memory, so that an edit builds on them without reading the store (docs/store.md, "Edits").
-   * 0 turns it off. Default 250,000 (~130 MB at the simulator's text lengths).
-   */
-  VIGIE_EDIT_CACHE_LISTINGS: z.coerce.number().int().min(0).max(50_000_000).default(250_000),
-  /**
    * Main-topic partitions whose batches are taken at once by one instance; they go through the
    * pipeline merged into one run (services/pipeline/coalesce.ts). Default 8.
    */

@@ -31,14 +31,8 @@ export async function openStoreBackend(
   try {
     const { store } = opened;
     const features = await createFeatures({ store, logger: options.logger });
-    const listings = options.editCacheListings ?? loadPipelineConfig().VIGIE_EDIT_CACHE_LISTINGS;
     return {
-      store: createPipelineStore({
-        store,
-        logger: options.logger,
-        minhash: features.minhash,
-        versionCache: { listings, textTtlDays: options.textTtlDays },
-      }),
+      store: createPipelineStore({ store, logger: options.logger, minhash: features.minhash }),
       features,
       tables: store,
       close: () => opened.close(),

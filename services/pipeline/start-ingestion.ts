@@ -95,7 +95,6 @@ export function createIngestion(options: StartIngestionOptions): Ingestion {
         textTtlDays: config.VIGIE_TEXT_TTL_DAYS,
         logger,
         crossSeller: config.VIGIE_CROSS_SELLER,
-        editCacheListings: config.VIGIE_EDIT_CACHE_LISTINGS,
       });
       backend = opened;
       const openFlags =

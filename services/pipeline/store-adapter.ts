@@ -7,18 +7,13 @@ import { formatDateTime64, parseDateTime64 } from '../../features/store/sql.ts';
 import { eventFromRow, STORED_EVENT_COLUMNS, type StoredEventRow } from './event-from-row.ts';
 import {
   createTableRowBuilder,
+  editedListings,
   isBlanked,
   listingKey,
   type MinHashSettings,
   type StoredListingBase,
 } from './table-rows.ts';
 import type { AcceptedEvent, PipelineStore } from './types.ts';
-import {
-  createVersionCache,
-  versionKey,
-  type CachedVersion,
-  type VersionCacheStats,
-} from './version-cache.ts';
 
 export interface PipelineStoreAdapterOptions {
   store: Store;
@@ -29,12 +24,6 @@ export interface PipelineStoreAdapterOptions {
    * listing text is normalised and signed once for both.
    */
   minhash?: MinHashSettings;
-  /**
-   * The listing versions held in memory for edits (services/pipeline/version-cache.ts):
-   * `listings` (`VIGIE_EDIT_CACHE_LISTINGS`, 0: every edit reads the store) and the store's
-   * text TTL, which the cache's text does not outlive. Default: none.
-   */
-  versionCache?: { listings: number; textTtlDays: number; now?: () => number };
 }
 
 /** A stored listing version as read back, without its text columns (DateTime64 as text). */
@@ -67,7 +56,7 @@ const unique = (values: Iterable<string>) => [...new Set(values)];
  */
 export function createPipelineStore(
   options: PipelineStoreAdapterOptions,
-): PipelineStore<SellerFeaturesRow> & { versionCacheStats(): VersionCacheStats } {
+): PipelineStore<SellerFeaturesRow> {
   const { store } = options;
   const ex = store.executor;
   const log = options.logger.child({ component: 'pipeline.store' });
@@ -80,137 +69,17 @@ export function createPipelineStore(
    */
   let versionsWritten: Promise<void> = Promise.resolve();
 
-  const cache = createVersionCache({
-    capacity: options.versionCache?.listings ?? 0,
-    textTtlDays: options.versionCache?.textTtlDays ?? 180,
-    now: options.versionCache?.now,
-  });
-  /** The cache's expiring text is swept at most once a minute. */
-  let sweptAt = Date.now();
-  const SWEEP_MS = 60_000;
-
-  /** A version as the cache holds it: no text columns (derived again, like a store read's). */
-  const cachedOf = (v: StoredListingBase): CachedVersion => ({
-    listing_id: v.listing_id,
-    seller_id: v.seller_id,
-    version_at: v.version_at,
-    category: v.category,
-    title: v.title,
-    description: v.description,
-    image_hashes: v.image_hashes,
-  });
-
-  /** A chunk's edited listings (key → their edit times), undefined when it holds no edit. */
-  function editsOf(events: readonly MarketplaceEvent[]): Map<string, number[]> | undefined {
-    let edits: Map<string, number[]> | undefined;
-    for (const e of events) {
-      if (e.type !== 'listing.edited') continue;
-      edits ??= new Map();
-      const key = versionKey(e.seller_id, e.listing_id);
-      const times = edits.get(key);
-      const at = Date.parse(e.occurred_at);
-      if (times) times.push(at);
-      else edits.set(key, [at]);
-    }
-    return edits;
-  }
-
-  const splitKey = (key: string) => {
-    const cut = key.indexOf('\u0000');
-    return { sellerId: key.slice(0, cut), listingId: key.slice(cut + 1) };
-  };
-
-  /**
-   * How many distinct versions the store holds of each listing, and the newest one's time: a
-   * key-only read (no text, no FINAL: the versions' keys are counted once however many parts
-   * hold them), far cheaper than reading the versions.
-   */
-  async function storedCounts(
-    keys: readonly string[],
-  ): Promise<Map<string, { n: number; latest: number }>> {
-    const out = new Map<string, { n: number; latest: number }>();
-    if (keys.length === 0) return out;
-    const listings = keys.map(splitKey);
-    const rows = await ex.query<{
-      seller_id: string;
-      listing_id: string;
-      n: string;
-      latest: string;
-    }>(
-      `SELECT seller_id, listing_id, uniqExact(version_at) AS n, max(version_at) AS latest
-       FROM listing_texts
-       PREWHERE seller_id IN {sellers:Array(String)} AND listing_id IN {ids:Array(String)}
-       GROUP BY seller_id, listing_id`,
-      {
-        params: {
-          sellers: unique(listings.map((l) => l.sellerId)),
-          ids: unique(listings.map((l) => l.listingId)),
-        },
-        settings: { max_threads: 1 },
-      },
-    );
-    const asked = new Set(keys);
-    for (const r of rows) {
-      const key = versionKey(r.seller_id, r.listing_id);
-      if (asked.has(key)) out.set(key, { n: Number(r.n), latest: parseDateTime64(r.latest) });
-    }
-    return out;
-  }
-
-  /**
-   * The earlier versions a chunk's edits build on: from the cache for listings whose stored
-   * versions it holds (checked once per listing against the store's count), from the store for
-   * the others, which the store's answer may then seed. Runs after every earlier chunk's
-   * versions are written (the caller awaits them), so counts and reads see them.
-   */
-  async function resolveVersions(
-    events: readonly MarketplaceEvent[],
-    edits: ReadonlyMap<string, number[]>,
-  ): Promise<StoredListingBase[]> {
-    if (!cache.enabled) {
-      return previousVersions(versionsQuery(events, [...edits.keys()]), events);
-    }
-    // Counted: every listing not yet verified, the held ones to verify, the others to seed.
-    const check = cache.unverified([...edits.keys()]);
-    const counts = await storedCounts(check.keys);
-    cache.confirm(check, new Map([...counts].map(([k, c]) => [k, c.n])));
-    const answer = cache.lookup(edits);
-    // A listing the store holds no version of (counted: none) has nothing to read.
-    const counted = new Set(check.keys);
-    const misses = answer.misses.filter((k) => !counted.has(k) || counts.has(k));
-    if (misses.length === 0) return answer.versions;
-    const query = versionsQuery(events, misses);
-    const read = await previousVersions(query, events);
-    // A miss is seeded from the read when the read reaches its newest stored version.
-    const until = parseDateTime64(query.params.until);
-    const byKey = new Map<string, CachedVersion[]>();
-    for (const v of read) {
-      const key = versionKey(v.seller_id, v.listing_id);
-      const list = byKey.get(key);
-      const cached = cachedOf(v);
-      if (list) list.push(cached);
-      else byKey.set(key, [cached]);
-    }
-    for (const key of misses) {
-      const c = counts.get(key);
-      if (c !== undefined && c.latest < until) cache.seed(key, c.n, byKey.get(key) ?? []);
-    }
-    return [...answer.versions, ...read];
-  }
-
-  /** The previous-versions query of these edited listings (keys) of a chunk. */
-  function versionsQuery(
-    events: readonly MarketplaceEvent[],
-    keys: readonly string[],
-  ): VersionsQuery {
+  /** The previous-versions query of a chunk's events: undefined when it holds no edit. */
+  function versionsQuery(events: readonly MarketplaceEvent[]): VersionsQuery | undefined {
+    const edited = editedListings(events);
+    if (edited.length === 0) return undefined;
     let until = -Infinity;
     for (const e of events) {
       if (e.type === 'listing.edited') until = Math.max(until, Date.parse(e.occurred_at));
     }
-    const listings = keys.map(splitKey);
     const params = {
-      sellers: unique(listings.map((l) => l.sellerId)),
-      ids: unique(listings.map((l) => l.listingId)),
+      sellers: unique(edited.map((l) => l.sellerId)),
+      ids: unique(edited.map((l) => l.listingId)),
       until: formatDateTime64(until),
       n: VERSIONS_PER_LISTING,
     };
@@ -289,21 +158,17 @@ export function createPipelineStore(
   }
 
   /**
-   * Without the version cache, the previous-versions lookup starts with the stored-id lookup, on
-   * all of the chunk's events, so that it is not one more round trip after it: nearly always
-   * every event is fresh, the chunk's write asks the same query, and takes this answer. Used only
-   * if the query is the same and no other chunk's write started in between (same
-   * `versionsWritten`); otherwise asked again. With the cache, the lookup is not started early:
-   * it checks the store's counts against the cache's, which holds only once every earlier
-   * chunk's versions are both counted and written, and its read is the rare miss.
+   * The previous-versions lookup started with the stored-id lookup, on all of the chunk's events,
+   * so that it is not one more round trip after it: nearly always every event is fresh, the
+   * chunk's write asks the same query, and takes this answer. Used only if the query is the same
+   * and no other chunk's write started in between (same `versionsWritten`); otherwise asked again.
    */
   let early: { key: string; after: Promise<void>; rows: Promise<StoredListingBase[]> } | undefined;
 
   function startEarlyVersions(events: readonly MarketplaceEvent[]): void {
     early = undefined;
-    const edits = cache.enabled ? undefined : editsOf(events);
-    if (edits === undefined) return;
-    const query = versionsQuery(events, [...edits.keys()]);
+    const query = versionsQuery(events);
+    if (query === undefined) return;
     const after = versionsWritten;
     const rows = after.then(() => previousVersions(query, events));
     rows.catch(() => undefined);
@@ -314,21 +179,19 @@ export function createPipelineStore(
     events: readonly MarketplaceEvent[],
     before: Promise<void>,
   ): Promise<StoredListingBase[]> {
+    const query = versionsQuery(events);
     const taken = early;
     early = undefined;
-    const edits = editsOf(events);
-    if (edits === undefined) return [];
-    if (!cache.enabled && taken !== undefined && taken.after === before) {
-      if (taken.key === versionsQuery(events, [...edits.keys()]).key) {
-        try {
-          return await taken.rows;
-        } catch {
-          // Asked again below: the chunk's own attempt decides.
-        }
+    if (query === undefined) return [];
+    if (taken !== undefined && taken.key === query.key && taken.after === before) {
+      try {
+        return await taken.rows;
+      } catch {
+        // Asked again below: the chunk's own attempt decides.
       }
     }
     await before;
-    return resolveVersions(events, edits);
+    return previousVersions(query, events);
   }
 
   function readBack(rows: readonly StoredEventRow[]): AcceptedEvent[] {
@@ -446,10 +309,6 @@ export function createPipelineStore(
       // store hit on redelivery), so its listing version and identifier links must already be
       // durable. Written again after a failure, they collapse by the tables' keys under FINAL.
       const accepted = events.map((e) => e.event);
-      if (cache.enabled && Date.now() - sweptAt > SWEEP_MS) {
-        sweptAt = Date.now();
-        cache.sweep();
-      }
       const links = accepted.flatMap((e) => rowsOf.identifierLinks(e));
       const before = versionsWritten;
       let settled!: () => void;
@@ -459,13 +318,9 @@ export function createPipelineStore(
         // Only an edit reads earlier versions (after the previous chunks' versions are stored);
         // a chunk without one need not wait.
         const versions = rowsOf.listingVersions(accepted, await versionsFor(accepted, before));
-        cache.record(versions.map(cachedOf));
         if (links.length > 0) await store.identifierLinks.append(links);
         if (versions.length > 0) await store.listingTexts.append(versions);
         await Promise.all([store.identifierLinks.flush(), store.listingTexts.flush()]);
-      } catch (err) {
-        cache.clear(); // what it counted may not be stored
-        throw err;
       } finally {
         settled();
       }
@@ -480,12 +335,6 @@ export function createPipelineStore(
       );
       await store.events.flush();
     },
-
-    forget(sellerIds) {
-      cache.clear(sellerIds);
-    },
-
-    versionCacheStats: () => cache.stats(),
 
     async writeSnapshots(snapshots: readonly SellerFeaturesRow[]) {
       await store.sellerFeatures.append(snapshots);

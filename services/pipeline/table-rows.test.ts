@@ -7,7 +7,7 @@ import {
   shingles,
 } from '../../features/text/index.ts';
 import type { MarketplaceEvent } from '../../streams/contract/index.ts';
-import { createTableRowBuilder } from './table-rows.ts';
+import { createTableRowBuilder, editedListings } from './table-rows.ts';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 2, 2, 8, minute)).toISOString();
 const published = (id: string, minute: number, title: string): MarketplaceEvent => ({
@@ -49,6 +49,7 @@ describe('createTableRowBuilder', () => {
     // A category-only edit keeps the text columns of the version before it.
     expect(out[2]!.minhash).toEqual(out[1]!.minhash);
     expect(out[1]!.minhash).not.toEqual(out[0]!.minhash);
+    expect(editedListings(batch)).toEqual([{ sellerId: 's-1', listingId: 'L1' }]);
   });
 
   it('builds on a stored version, and keeps only what an edit carries when there is none', () => {

@@ -68,6 +68,22 @@ export interface TableRowBuilder {
 
 export const listingKey = (sellerId: string, listingId: string) => `${sellerId}\u0000${listingId}`;
 
+/** `listing.edited` events whose previous version the builder needs (to read it from the store). */
+export function editedListings(
+  events: readonly MarketplaceEvent[],
+): Array<{ sellerId: string; listingId: string }> {
+  const out = new Map<string, { sellerId: string; listingId: string }>();
+  for (const e of events) {
+    if (e.type === 'listing.edited') {
+      out.set(listingKey(e.seller_id, e.listing_id), {
+        sellerId: e.seller_id,
+        listingId: e.listing_id,
+      });
+    }
+  }
+  return [...out.values()];
+}
+
 /**
  * A signature as a plain array, copied by index: `Array.from` on a typed array goes through its
  * iterator, one result object per slot (~6 KB of garbage per 128-slot signature, ~10 % of all the
