@@ -18,7 +18,8 @@
  * merges run on its `MergeMutate` threads while the statements run; they are reported apart, and
  * again over `--idle` seconds (default 20) of idleness after the last insert. The JS side of an
  * insert (the rows' serialisation into the payload) is timed apart by encoding the same rows once
- * more, outside the statement's window. The engine's and row building's CPU is not counted.
+ * more, outside the statement's window. The engine's and row building's CPU is not counted as a
+ * statement's, except where it runs during a statement's window (below).
  *
  * Prints JSON: per kind calls, rows (inserted, or returned by a query), CPU seconds, µs per
  * ingested event, wall seconds, CPU per thread name, and the CPU of every thread but the main
@@ -34,9 +35,10 @@
  * does not wait for them, so the main thread's work during a window (the engine applying the next
  * chunk while the early previous-versions read is in flight, V8's garbage collection) is counted
  * in it. The `main` entry of `threads_s` shows how much; `off_main_cpu_s` (chDB's threads, and
- * V8's and libuv's) leaves it out. The fourteenth session took the previous-versions read's
- * `cpu_s` (118 s at 1M events, 77 of them on the main thread) for its cost, cached the versions
- * instead, and measured end to end that the read had cost far less than that (docs/performance.md).
+ * V8's and libuv's: V8's concurrent GC stays in it) leaves the main thread out. The fourteenth
+ * session took the previous-versions read's `cpu_s` (118 s at 1M events, 77 of them on the main
+ * thread) for its cost, cached the versions instead, and measured end to end that the read had
+ * cost far less than that (docs/performance.md).
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
