@@ -222,6 +222,19 @@ export async function runKafkaBench(
           `elu ${w.event_loop_utilization}, cpu ${w.cpu_s} s; ${formatStages(w.stages)}`,
       );
     }
+    if (paced.tail !== undefined) {
+      const { tail } = paced;
+      log(
+        `kafka: latency tail (≥ ${tail.threshold_ms} ms, ${tail.tail.events} events in ` +
+          `${tail.tail_batches.batches} batches): before the pipeline ${tail.tail.before_pipeline_ms} ms ` +
+          `(all events ${tail.all.before_pipeline_ms}), in it ${tail.tail.in_pipeline_ms} ms ` +
+          `(all ${tail.all.in_pipeline_ms}); tail batches ${tail.tail_batches.records} records, ` +
+          `wall ${tail.tail_batches.wall_ms} ms, gc ${tail.tail_batches.gc_ms} ms, unstaged ` +
+          `${tail.tail_batches.unstaged_ms} ms (all batches ${tail.all_batches.records} records, ` +
+          `wall ${tail.all_batches.wall_ms}, gc ${tail.all_batches.gc_ms}, unstaged ` +
+          `${tail.all_batches.unstaged_ms})`,
+      );
+    }
     const latencyStages = stageBreakdown(stagesAfterDrain, stageMark(timed));
     const drainStages = stageBreakdown(stagesAtStart, stagesAfterDrain);
     log(`kafka: drain batch stages (ms): ${formatStages(drainStages)}`);
@@ -263,6 +276,7 @@ export async function runKafkaBench(
         completed: paced.completed,
         stages: latencyStages,
         by_10s: paced.by10s,
+        ...(paced.tail === undefined ? {} : { tail: paced.tail }),
         windows,
       },
     };

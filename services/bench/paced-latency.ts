@@ -1,8 +1,10 @@
+import { PerformanceObserver } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { VigieError } from '../../streams/errors.ts';
 import type { SimulationOptionsInput } from '../simulator/index.ts';
 import type { PacedProducerData, PacedProducerReply } from './paced-messages.ts';
 import type { LatencySummary } from './report.ts';
+import { latencyTail, type BatchTrace, type GcPause, type LatencyTail } from './latency-tail.ts';
 import { summariseLatencies } from './stats.ts';
 import type { TimedPipeline } from './timed-pipeline.ts';
 
@@ -27,6 +29,8 @@ export interface PacedLatencyResult {
   completed: boolean;
   /** The same per 10 s of sending, by send time. */
   by10s: LatencySummary[];
+  /** Where the events at or over the p99 lost their time (services/bench/latency-tail.ts). */
+  tail?: LatencyTail;
 }
 
 const WORKER_URL = new URL('./paced-producer.mjs', import.meta.url);
@@ -44,6 +48,13 @@ export async function runPacedLatency(options: PacedLatencyOptions): Promise<Pac
   const sentAt = new Map<string, number>();
   const doneAt = new Map<string, number>();
   timed.recordDone(doneAt);
+  const batches: BatchTrace[] = [];
+  timed.traceBatches(batches);
+  const pauses: GcPause[] = [];
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) pauses.push({ start: e.startTime, duration: e.duration });
+  });
+  gc.observe({ entryTypes: ['gc'] });
   const offset = performance.timeOrigin;
   const data: PacedProducerData = {
     brokers: [...options.brokers],
@@ -93,15 +104,20 @@ export async function runPacedLatency(options: PacedLatencyOptions): Promise<Pac
       while (windows.length <= w) windows.push([]);
       windows[w]!.push(latency);
     }
+    const latency = summariseLatencies(latencies);
+    const tail = latencyTail(sentAt, doneAt, batches, pauses, latency.p99_ms);
     return {
       produced: summary.produced,
       achievedRate: Math.round((summary.produced / summary.sendingMs) * 1000),
       durationS: Math.round(summary.sendingMs) / 1000,
-      latency: summariseLatencies(latencies),
+      latency,
       completed,
       by10s: windows.map(summariseLatencies),
+      ...(tail === undefined ? {} : { tail }),
     };
   } finally {
     timed.stopRecording(doneAt);
+    timed.stopTracing(batches);
+    gc.disconnect();
   }
 }

@@ -40,6 +40,30 @@ export const StageBreakdownSchema = z.object({
 });
 export type StageBreakdown = z.infer<typeof StageBreakdownSchema>;
 
+const EventSplitSchema = z.object({
+  events: z.number().int().min(0),
+  before_pipeline_ms: z.number(),
+  in_pipeline_ms: NonNegative,
+});
+
+const BatchSplitSchema = z.object({
+  batches: z.number().int().min(0),
+  records: NonNegative,
+  wall_ms: NonNegative,
+  gc_ms: NonNegative,
+  unstaged_ms: NonNegative,
+  stages_ms: z.record(z.string(), NonNegative),
+});
+
+export const LatencyTailSchema = z.object({
+  threshold_ms: NonNegative,
+  all: EventSplitSchema,
+  tail: EventSplitSchema,
+  all_batches: BatchSplitSchema,
+  tail_batches: BatchSplitSchema,
+  slowest: z.array(BatchSplitSchema.extend({ end_s: z.number() })),
+});
+
 export const E2eSectionSchema = z.object({
   topic_partitions: z.number().int().positive(),
   produce: ThroughputSchema,
@@ -72,6 +96,12 @@ export const E2eSectionSchema = z.object({
     stages: StageBreakdownSchema.optional(),
     /** The latencies of the events sent in each 10 s of the run, in order: when it was slow. */
     by_10s: z.array(LatencySummarySchema).optional(),
+    /**
+     * Where the events at or over the p99 lost their time, next to all events: before the
+     * pipeline took their batch, in it, and their batches' stages and GC
+     * (services/bench/latency-tail.ts).
+     */
+    tail: LatencyTailSchema.optional(),
     /**
      * Per 10 s of wall time from the start of sending: the stage means of the batches that
      * ended in it, GC pauses, event-loop utilisation and process CPU (services/bench/window-sampler.ts).

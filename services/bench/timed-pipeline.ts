@@ -1,5 +1,6 @@
 import type { RecordBatch } from '../../streams/contract/index.ts';
 import type { BatchResult, Pipeline } from '../pipeline/index.ts';
+import type { BatchTrace } from './latency-tail.ts';
 
 /** Counts of one lane (main or priority) as the timed pipeline saw them. */
 export interface LaneCounts {
@@ -33,6 +34,13 @@ export interface TimedPipeline {
    */
   recordDone(into: Map<string, number>): void;
   stopRecording(into: Map<string, number>): void;
+  /**
+   * From now on, appends each main-lane batch done to `into`: when it was taken and done, its
+   * records and its ms per pipeline stage (read from the pipeline's metrics), until
+   * `stopTracing`.
+   */
+  traceBatches(into: BatchTrace[]): void;
+  stopTracing(into: BatchTrace[]): void;
   /** Resolves when `lane` has handled at least `records` records. */
   untilRecords(lane: 'main' | 'priority', records: number): Promise<void>;
 }
@@ -58,12 +66,38 @@ export function createTimedPipeline(inner: Pipeline): TimedPipeline {
   const waiting = new Map<string, (v: { doneAt: number; priority: boolean }) => void>();
   const bulk = new Set<Map<string, number>>();
   const thresholds: Array<{ lane: 'main' | 'priority'; records: number; resolve: () => void }> = [];
+  const traces = new Set<BatchTrace[]>();
   let first: number | undefined;
   let last: number | undefined;
 
-  function settle(batch: RecordBatch, result: BatchResult): void {
+  // A batch's stages reach the metrics together, just before its `process` resolves (one
+  // synchronous step of the pipeline, then its `batch` call): collected here per main-lane batch
+  // in that order, and taken by `settle` in the same order.
+  const metrics = inner.metrics;
+  const recordStage = metrics.stage.bind(metrics);
+  const recordBatch = metrics.batch.bind(metrics);
+  let stages: Record<string, number> = {};
+  const staged: Array<Record<string, number>> = [];
+  metrics.stage = (lane, stage, seconds) => {
+    recordStage(lane, stage, seconds);
+    if (lane === 'main') stages[stage] = (stages[stage] ?? 0) + seconds * 1000;
+  };
+  metrics.batch = (lane, seconds, ok) => {
+    recordBatch(lane, seconds, ok);
+    if (lane !== 'main') return;
+    if (ok) staged.push(stages);
+    stages = {};
+  };
+
+  function settle(batch: RecordBatch, result: BatchResult, takenAt: number): void {
     const doneAt = performance.now();
     last = doneAt;
+    if (batch.priority !== true) {
+      const batchStages = staged.shift() ?? {};
+      for (const into of traces) {
+        into.push({ takenAt, doneAt, records: batch.records.length, stages: batchStages });
+      }
+    }
     const lane = batch.priority === true ? priority : main;
     lane.records += batch.records.length;
     lane.batches += 1;
@@ -97,9 +131,10 @@ export function createTimedPipeline(inner: Pipeline): TimedPipeline {
       return inner.metrics;
     },
     async process(batch) {
-      first ??= performance.now();
+      const takenAt = performance.now();
+      first ??= takenAt;
       const result = await inner.process(batch);
-      settle(batch, result);
+      settle(batch, result, takenAt);
       return result;
     },
     rebuild: () => inner.rebuild(),
@@ -121,6 +156,12 @@ export function createTimedPipeline(inner: Pipeline): TimedPipeline {
     },
     stopRecording: (into) => {
       bulk.delete(into);
+    },
+    traceBatches: (into) => {
+      traces.add(into);
+    },
+    stopTracing: (into) => {
+      traces.delete(into);
     },
     untilRecords(lane, records) {
       if ((lane === 'main' ? main : priority).records >= records) return Promise.resolve();
