@@ -705,9 +705,15 @@ class PublishedFingerprints {
     this.odd = odd;
     this.listingIds.length = n;
     this.count = n;
-    // Room for growth without holding on to the peak.
-    this.resize(Math.max(1024, Math.ceil(n * 1.125)));
-    this.bytes = this.bytes.slice(0, Math.max(1 << 16, Math.ceil(p * 1.125)));
+    // In place: the arrays are shrunk only when far larger than what is kept. A new copy of each
+    // (tens of MB with a million events of state) is a burst of allocation in the middle of a
+    // batch, and V8 then finished a major GC on the spot: ~0.7 s of the engine, its longest stall
+    // after a backlog (docs/performance.md, fifteenth session). The room they keep is what the
+    // next entries fill.
+    if (this.seller.length > 2 * n + 1024) this.resize(Math.max(1024, Math.ceil(n * 1.125)));
+    if (this.bytes.length > 2 * p + (1 << 16)) {
+      this.bytes = this.bytes.slice(0, Math.max(1 << 16, Math.ceil(p * 1.125)));
+    }
     this.rehash();
     return renumber;
   }
@@ -831,7 +837,7 @@ export function createInMemoryCrossSellerIndex(
       cache.search.reclaim();
     }
     // Reclaim the entries nothing holds any more, once they are a quarter of the slab: compacting
-    // copies all of it (~0.4 s at 200,000 entries), while an expiry frees a few per cent.
+    // moves all of it (~60 ms at 250,000 entries), while an expiry frees a few per cent.
     const inRecent = new Uint8Array(published.count);
     for (const i of recent) inRecent[i] = 1;
     let held = 0;
