@@ -706,10 +706,10 @@ class PublishedFingerprints {
     this.listingIds.length = n;
     this.count = n;
     // In place: the arrays are shrunk only when far larger than what is kept. A new copy of each
-    // (tens of MB with a million events of state) is a burst of allocation in the middle of a
-    // batch, and V8 then finished a major GC on the spot: ~0.7 s of the engine, its longest stall
-    // after a backlog (docs/performance.md, fifteenth session). The room they keep is what the
-    // next entries fill.
+    // (tens of MB with a million events of state) was a burst of allocation in the middle of a
+    // batch, ~0.7 s with the major GC it made V8 finish there; in place it is ~60 ms (the GC then
+    // comes with the next large allocation instead: docs/performance.md, fifteenth session). The
+    // room they keep is what the next entries fill.
     if (this.seller.length > 2 * n + 1024) this.resize(Math.max(1024, Math.ceil(n * 1.125)));
     if (this.bytes.length > 2 * p + (1 << 16)) {
       this.bytes = this.bytes.slice(0, Math.max(1 << 16, Math.ceil(p * 1.125)));
