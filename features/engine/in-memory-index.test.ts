@@ -288,6 +288,38 @@ describe('in-memory cross-seller index: published fingerprints', () => {
     expect(answers.flat().length).toBeGreaterThan(4);
   });
 
+  it('answers publications in publication order, whatever order they arrived and were asked in', () => {
+    const M = 60_000;
+    // Copies of two contents by many sellers, published over two hours, arriving shuffled.
+    const published = Array.from({ length: 90 }, (_, k) =>
+      fp(`s${(k * 7) % 13}`, `p${k}`, T0 + ((k * 37) % 90) * M, k % 2 === 0 ? 3 : 5),
+    );
+    const shuffled = [...published].sort((a, b) => (a.listingId < b.listingId ? -1 : 1));
+    const late = request({
+      takedowns: [fp('x', 'late3', T0 - M, 3), fp('x', 'late5', T0 + 30 * M, 5)],
+    });
+    // a: in publication order, asked between batches; b: shuffled, asked once at the end.
+    const a = createInMemoryCrossSellerIndex();
+    for (let k = 0; k < 90; k += 15) {
+      a.record(facts({ published: published.slice(k, k + 15) }));
+      a.answer(request({ takedowns: [fp('y', `t${k}`, T0 + k * M, 3)] }));
+    }
+    const b = createInMemoryCrossSellerIndex();
+    b.record(facts({ published: shuffled }));
+    const fromA = a.answer(late).published.map(plain);
+    const fromB = b.answer(late).published.map(plain);
+    expect(fromA).toEqual(fromB);
+    // All 45 copies of content 3 (after T0 − 1 min), and those of 5 after T0 + 30 min.
+    expect(fromA.length).toBe(
+      45 +
+        published.filter((f) => f.at > T0 + 30 * M && Number(f.listingId.slice(1)) % 2 === 1)
+          .length,
+    );
+    const order = fromA.map((f) => [f.at, f.sellerId, f.listingId].join(' '));
+    expect(fromA.map((f) => f.at)).toEqual([...fromA.map((f) => f.at)].sort((x, y) => x - y));
+    expect(new Set(order).size).toBe(order.length);
+  });
+
   it('finds taken-down listings of others sharing bands or an image, within the window', () => {
     const index = createInMemoryCrossSellerIndex();
     const down = fp('a', 'orig', T0, 7);

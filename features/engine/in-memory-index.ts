@@ -96,6 +96,9 @@ const toFingerprint = (s: Stored): ListingFingerprint => {
   return withCompact(fp, { sketch: s.sketch, images: s.images });
 };
 
+/** Image hashes expected per listing (2.5 in the simulated marketplace). */
+const IMAGES_PER_LISTING = 3;
+
 /**
  * A searchable population of fingerprints (by LSH band and image), append-only: removal is
  * `createSegmentedSearch`'s, by segments. Entries are numbered; band buckets are typed-array
@@ -110,7 +113,9 @@ const toFingerprint = (s: Stored): ListingFingerprint => {
 function createSearch(bands: number, nearFraction: number, capacity = 16) {
   const entries: Stored[] = [];
   const byBand = Array.from({ length: bands }, () => new IntMultimap(capacity));
-  const images = createImageMatcher<Stored>(nearFraction, capacity);
+  // The matcher counts image hashes: sized for a few per listing, so that a full segment does
+  // not grow its tables several times while it fills.
+  const images = createImageMatcher<Stored>(nearFraction, capacity * IMAGES_PER_LISTING);
   /** Per entry: the last search that reached it, and the bands it shared with that probe. */
   let reached = new Int32Array(Math.max(16, capacity));
   let shared = new Uint16Array(Math.max(16, capacity));
@@ -400,8 +405,6 @@ function createSegmentedSearch(
     },
   };
 }
-
-type SegmentedSearch = ReturnType<typeof createSegmentedSearch>;
 
 /**
  * What a search met: entries sharing `MIN_SHARED_BANDS` bands or more (with their count), then
@@ -719,8 +722,14 @@ class PublishedFingerprints {
   }
 }
 
-/** Publications per segment of the kept search over recent publications. */
+/** Publications per segment of the search over recent publications. */
 const PUBLISHED_SEGMENT = 4096;
+
+/** The in-memory index, with what its searches cost so far (for benchmarks). */
+export interface InMemoryCrossSellerIndex extends CrossSellerIndex {
+  /** Publications indexed in the search over recent publications so far. */
+  searchStats(): { indexed: number };
+}
 
 /**
  * Answers the engine's cross-seller requests from the facts the engine recorded: the
@@ -729,7 +738,7 @@ const PUBLISHED_SEGMENT = 4096;
  */
 export function createInMemoryCrossSellerIndex(
   options: InMemoryCrossSellerIndexOptions = {},
-): CrossSellerIndex {
+): InMemoryCrossSellerIndex {
   const bands = options.bands ?? 32;
   const takedownMs = (options.takedownDays ?? 8) * DAY;
   const publishedMs = (options.publishedSearchHours ?? 24) * HOUR;
@@ -767,19 +776,18 @@ export function createInMemoryCrossSellerIndex(
   /** Recent publications (slab entries) in arrival order: searched only for takedowns after them. */
   let recent: number[] = [];
   /**
-   * The search over `recent` entries published in (`since`, `until`], kept between requests:
-   * `upTo` entries of `recent` were looked at. A request whose takedowns' windows fall in it
-   * searches it (after adding what `recent` gained) instead of building its own; the extra
-   * entries fail the request's time check, and each bucket keeps `recent`'s order, so the
-   * answer is the same. Kept through `expire` (publications leaving `recent` are removed from
-   * it, `upTo` follows the renumbering), rebuilt when it holds far more than a request needs. Takedowns dated well before the latest publications (a backfill,
-   * late sources) made every request rebuild a search over a day of publications; bounded by
-   * `until` (the latest takedown plus the window), theirs holds only what they can match.
+   * The search over `recent`, filled as publications are recorded and emptied as they leave
+   * `recent`: each publication is indexed once, in the batch that brings it. (It was built on
+   * demand, over the range a request's takedowns could match, and kept while later requests fell
+   * in it; late takedowns reaching further back built it again, up to 18,000 publications at
+   * once: a stall of up to a second.) Requests for takedowns in the last minutes pass by its
+   * older segments (`SegmentedSearch.search`'s `from`).
    */
-  let publishedCache:
-    { since: number; until: number; upTo: number; search: SegmentedSearch } | undefined;
-  /** Per `recent` entry (same positions), its entry in `publishedCache`'s search if it has one. */
-  let recentStored: Array<Stored | undefined> = [];
+  let recentSearch = createSegmentedSearch(bands, 0.12, PUBLISHED_SEGMENT);
+  /** Per `recent` entry (same positions), its entry in `recentSearch`. */
+  let recentStored: Stored[] = [];
+  /** Publications indexed in `recentSearch` so far (for benchmarks). */
+  let recentIndexed = 0;
   let watermark = -Infinity;
   let sinceExpiry = 0;
 
@@ -815,27 +823,20 @@ export function createInMemoryCrossSellerIndex(
       for (const i of all.slice(0, published.live - maxFingerprints)) published.drop(i);
     }
     takenSearch.reclaim();
-    // Publications leaving `recent` leave the kept search too (no rebuild: a backfill's late
-    // takedowns would otherwise rebuild a day of publications after every expiry).
-    const cache = publishedCache;
+    // Publications leaving `recent` leave its search too.
     const keptRecent: number[] = [];
-    const keptStored: Array<Stored | undefined> = [];
-    let upTo = 0;
+    const keptStored: Stored[] = [];
     for (let k = 0; k < recent.length; k += 1) {
       const i = recent[k] as number;
-      const s = recentStored[k];
+      const s = recentStored[k] as Stored;
       if (published.at[i]! >= watermark - publishedMs) {
         keptRecent.push(i);
         keptStored.push(s);
-        if (cache !== undefined && k < cache.upTo) upTo += 1;
-      } else if (s !== undefined) cache?.search.remove(s);
+      } else recentSearch.remove(s);
     }
     recent = keptRecent;
     recentStored = keptStored;
-    if (cache !== undefined) {
-      cache.upTo = upTo;
-      cache.search.reclaim();
-    }
+    recentSearch.reclaim();
     // Reclaim the entries nothing holds any more, once they are a quarter of the slab: compacting
     // moves all of it (~60 ms at 250,000 entries), while an expiry frees a few per cent.
     const inRecent = new Uint8Array(published.count);
@@ -850,52 +851,16 @@ export function createInMemoryCrossSellerIndex(
     }
   };
 
-  /**
-   * A search over the recent publications in (`since`, `until`] at least (see `publishedCache`).
-   * A new one reaches `slack` past `until`, so that the next requests, whose windows end a little
-   * later, still find it enough.
-   */
-  const publishedIn = (since: number, until: number, slack: number): SegmentedSearch => {
-    const cache = publishedCache;
-    const usable = cache !== undefined && cache.since <= since && cache.until >= until;
-    // What a search for this request would hold: the cache's upper end if it can serve, so that
-    // only entries left behind by `since` (not those ahead, soon needed) count against it.
-    const reach = usable ? cache.until : until + slack;
-    let needed = 0;
-    for (const i of recent) if (published.at[i]! > since && published.at[i]! <= reach) needed += 1;
-    if (usable && cache.search.size <= 2 * needed + 1024) {
-      for (let k = cache.upTo; k < recent.length; k += 1) {
-        const i = recent[k] as number;
-        if (published.at[i]! > cache.since && published.at[i]! <= cache.until) {
-          const s = storedAt(i);
-          cache.search.add(s);
-          recentStored[k] = s;
-        }
-      }
-      cache.upTo = recent.length;
-      return cache.search;
-    }
-    const end = until + slack;
-    const search = createSegmentedSearch(bands, nearFraction, PUBLISHED_SEGMENT, needed);
-    recentStored = recent.map((i) => {
-      if (!(published.at[i]! > since && published.at[i]! <= end)) return undefined;
-      const s = storedAt(i);
-      search.add(s);
-      return s;
-    });
-    publishedCache = { since, until: end, upTo: recent.length, search };
-    return search;
-  };
-
-  /** The taken-down search made again from what it holds, for another image near fraction. */
+  /** The searches made again from what they hold, for another image near fraction. */
   const remakeSearches = (): void => {
     takenSearch = createSegmentedSearch(bands, nearFraction, takenSegment);
     for (const s of takenDown.values()) takenSearch.add(s);
-    publishedCache = undefined;
-    recentStored = recent.map(() => undefined);
+    recentSearch = createSegmentedSearch(bands, nearFraction, PUBLISHED_SEGMENT);
+    for (const s of recentStored) recentSearch.add(s);
   };
 
   return {
+    searchStats: () => ({ indexed: recentIndexed }),
     record(facts: CrossSellerFacts) {
       for (const x of facts.identifiers) {
         const hash = x.hash.toLowerCase();
@@ -937,8 +902,13 @@ export function createInMemoryCrossSellerIndex(
       for (const fp of facts.published) {
         const old = publishedEntry(fp.sellerId, fp.listingId);
         if ((old === undefined ? Infinity : published.at[old]!) <= fp.at) continue;
-        recent.push(published.add(sellerIds.handle(fp.sellerId), toStored(fp), old));
-        recentStored.push(undefined);
+        const seller = sellerIds.handle(fp.sellerId);
+        const s = toStored(fp);
+        s.sellerId = sellerIds.id(seller);
+        recent.push(published.add(seller, s, old));
+        recentStored.push(s);
+        recentSearch.add(s);
+        recentIndexed += 1;
         watermark = Math.max(watermark, fp.at);
       }
       sinceExpiry += facts.published.length + facts.takenDown.length;
@@ -1020,24 +990,22 @@ export function createInMemoryCrossSellerIndex(
         shared: Uint16Array.from(pairs.shared),
         image: Uint8Array.from(pairs.image),
       });
-      // Publications after the earliest takedown asked about: usually the last minutes only.
+      // Publications after each takedown asked about: usually the last minutes only.
       const fresh = new Set<Stored>();
-      if (request.takedowns.length > 0) {
-        let since = Infinity;
-        let until = -Infinity;
-        for (const fp of request.takedowns) {
-          since = Math.min(since, fp.at);
-          until = Math.max(until, fp.at + request.windowMs);
-        }
-        const publishedSearch = publishedIn(since, until, request.windowMs);
-        for (const fp of request.takedowns) {
-          publishedSearch.search(toStored(fp), found, since);
-          for (const s of found.refs) {
-            if (s.at > fp.at && s.at <= fp.at + request.windowMs) fresh.add(s);
-          }
+      for (const fp of request.takedowns) {
+        recentSearch.search(toStored(fp), found, fp.at);
+        for (const s of found.refs) {
+          if (s.at > fp.at && s.at <= fp.at + request.windowMs) fresh.add(s);
         }
       }
-      for (const s of fresh) out.published.push(toFingerprint(s));
+      // In publication order: the same answer whatever else the search holds.
+      const answered = [...fresh].sort(
+        (a, b) =>
+          a.at - b.at ||
+          (a.sellerId < b.sellerId ? -1 : a.sellerId > b.sellerId ? 1 : 0) ||
+          (a.listingId < b.listingId ? -1 : a.listingId > b.listingId ? 1 : 0),
+      );
+      for (const s of answered) out.published.push(toFingerprint(s));
       for (const x of request.fingerprintsOf) {
         const i = publishedEntry(x.sellerId, x.listingId);
         if (i !== undefined) out.fingerprints.push(toFingerprint(storedAt(i)));

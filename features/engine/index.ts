@@ -5,7 +5,10 @@
 export { createFeatureEngine } from './engine.ts';
 export type { FeatureEngine, FeatureEngineOptions } from './engine.ts';
 export { createInMemoryCrossSellerIndex } from './in-memory-index.ts';
-export type { InMemoryCrossSellerIndexOptions } from './in-memory-index.ts';
+export type {
+  InMemoryCrossSellerIndex,
+  InMemoryCrossSellerIndexOptions,
+} from './in-memory-index.ts';
 export { FEATURE_NAMES } from './feature-names.ts';
 export type { FeatureName } from './feature-names.ts';
 export { FeatureEngineConfigSchema, resolveConfig } from './options.ts';
