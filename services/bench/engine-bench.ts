@@ -2,7 +2,7 @@
  * Engine-only benchmark (issue 6): the feature engine's CPU per event and memory per seller,
  * without Kafka or the store, so before/after figures of an engine change are comparable.
  *
- *   npx tsx services/bench/engine-bench.ts [events] [--rows] [--seed N]
+ *   npx tsx services/bench/engine-bench.ts [events] [--rows] [--seed N] [--then N [--idle MS]]
  *
  * Simulates ~`events` events (services/simulator, 30 days, as services/bench/dataset.ts does),
  * decodes them as the pipeline does (decodeBatch), and applies them to the engine in batches of
@@ -19,13 +19,20 @@
  * sellers (the next seed, the same 30 days, so dated before the drained ones), applied in
  * batches of 750 (a real-time batch at 2,000 events/s), and prints the wall time per batch
  * (p50, p99, max, and how many took over 250 ms): the engine's stalls, without Kafka or the store.
+ * `--idle MS` waits that long between those batches (the real-time run's ~150 ms between batches,
+ * in which V8's concurrent marking and idle tasks progress). It also gives the in-memory index's
+ * search counts over those batches, the five slowest with that search's work and the main
+ * thread's GC pauses in each, and the features' digest after them.
  */
 import { createHash } from 'node:crypto';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   createFeatureEngine,
   createInMemoryCrossSellerIndex,
   resolveConfig,
   type FeatureEngine,
+  type InMemoryCrossSellerIndex,
 } from '../../features/engine/index.ts';
 import { createTextAnalyser } from '../../features/text/index.ts';
 import type { RawRecord } from '../../streams/contract/index.ts';
@@ -43,19 +50,28 @@ interface EngineBenchOptions {
   seed: number;
   rows: boolean;
   then: number;
+  idle: number;
 }
 
 function parseArgs(argv: readonly string[]): EngineBenchOptions {
-  const options: EngineBenchOptions = { events: 200_000, seed: 42, rows: false, then: 0 };
+  const options: EngineBenchOptions = {
+    events: 200_000,
+    seed: 42,
+    rows: false,
+    then: 0,
+    idle: 0,
+  };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] as string;
     if (arg === '--rows') options.rows = true;
     else if (arg === '--seed') options.seed = Number(argv[(i += 1)]);
     else if (arg === '--then') options.then = Number(argv[(i += 1)]);
+    else if (arg === '--idle') options.idle = Number(argv[(i += 1)]);
     else if (/^\d+$/.test(arg)) options.events = Number(arg);
     else
       throw new Error(
-        `unknown argument ${arg}; usage: engine-bench [events] [--rows] [--seed N] [--then N]`,
+        `unknown argument ${arg}; usage: engine-bench [events] [--rows] [--seed N] ` +
+          '[--then N [--idle MS]]',
       );
   }
   return options;
@@ -80,7 +96,11 @@ function featuresDigest(engine: FeatureEngine): string {
 const THEN_BATCH = 750;
 
 /** `--then`: new sellers' events in real-time-sized batches, wall time per batch. */
-function afterDrain(engine: FeatureEngine, options: EngineBenchOptions) {
+async function afterDrain(
+  engine: FeatureEngine,
+  index: InMemoryCrossSellerIndex,
+  options: EngineBenchOptions,
+) {
   const fresh = simulateMarketplace({
     sellers: Math.ceil((options.then / EVENTS_PER_SELLER) * 1.2),
     days: DATASET_DAYS,
@@ -93,17 +113,44 @@ function afterDrain(engine: FeatureEngine, options: EngineBenchOptions) {
   }
   const receivedAt = Date.UTC(2025, 0, 1);
   const ms: number[] = [];
+  const searchesBefore = index.searchStats();
+  // The slowest batches, with the search work and the main thread's GC pauses in them.
+  const slow: Array<{
+    batch: number;
+    ms: number;
+    start: number;
+    end: number;
+    indexed: number;
+  }> = [];
+  const pauses: Array<{ start: number; duration: number }> = [];
+  const gcs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) pauses.push({ start: e.startTime, duration: e.duration });
+  });
+  gcs.observe({ entryTypes: ['gc'] });
   for (let start = 0; start < lines.length; start += THEN_BATCH) {
+    if (options.idle > 0 && start > 0) await sleep(options.idle);
     const records: RawRecord[] = lines.slice(start, start + THEN_BATCH).map((line, i) => ({
       bytes: line,
       origin: { kind: 'file', file: 'then.ndjson', line: start + i + 1 },
       receivedAt,
     }));
     const batch = decodeBatch(records, new Date(receivedAt)).events;
+    const before = index.searchStats();
     const t = performance.now();
     engine.apply(batch);
-    ms.push(performance.now() - t);
+    const end = performance.now();
+    ms.push(end - t);
+    const after = index.searchStats();
+    slow.push({
+      batch: ms.length - 1,
+      ms: Math.round(end - t),
+      start: t,
+      end,
+      indexed: after.indexed - before.indexed,
+    });
   }
+  await sleep(10); // the last GC entries
+  gcs.disconnect();
   const sorted = [...ms].sort((a, b) => a - b);
   const at = (q: number) =>
     Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
@@ -117,6 +164,20 @@ function afterDrain(engine: FeatureEngine, options: EngineBenchOptions) {
       mean: Math.round(ms.reduce((a, b) => a + b, 0) / ms.length),
     },
     batches_over_250_ms: ms.filter((x) => x > 250).length,
+    idle_ms: options.idle,
+    published_indexed: index.searchStats().indexed - searchesBefore.indexed,
+    slowest: slow
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 5)
+      .map(({ start, end, ...b }) => ({
+        ...b,
+        gc_ms: Math.round(
+          pauses
+            .filter((p) => p.start >= start && p.start < end)
+            .reduce((sum, p) => sum + p.duration, 0),
+        ),
+      })),
+    features_digest: featuresDigest(engine),
   };
 }
 
@@ -171,7 +232,7 @@ async function main(): Promise<void> {
   const held = engine.sellers().length;
   const digest = featuresDigest(engine);
   const stats = engine.stats();
-  const then = options.then > 0 ? afterDrain(engine, options) : undefined;
+  const then = options.then > 0 ? await afterDrain(engine, index, options) : undefined;
   // The sellers' state alone: what the engine frees when it forgets every seller.
   engine.forget(engine.sellers());
   const heapWithoutSellers = heapUsed();
