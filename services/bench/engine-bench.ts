@@ -11,7 +11,8 @@
  * analyser, as the pipeline does. Prints events per CPU-second of the engine (and rows) calls
  * only (process.cpuUsage, user + system, GC threads included; decoding apart), the V8 heap per
  * seller after a full GC (`heap_bytes_per_seller`: engine and in-memory index, against the heap
- * before the first batch; `seller_state_bytes_per_seller`: what forgetting every seller frees),
+ * before the first batch; `array_buffer_bytes_per_seller`: their typed arrays, outside the heap;
+ * `seller_state_bytes_per_seller`: what forgetting every seller frees),
  * and digests of every seller's features and of the rows: equal digests before and after a
  * change mean equal outputs. CPU time is noisy on a shared machine: compare minima of runs.
  *
@@ -188,6 +189,7 @@ async function main(): Promise<void> {
   const receivedAt = Date.UTC(2025, 0, 1);
 
   const heapBefore = heapUsed();
+  const buffersBefore = process.memoryUsage().arrayBuffers;
   const index = createInMemoryCrossSellerIndex();
   // Wired as services/pipeline/engine-stage.ts does: one text analyser for engine and rows.
   const config = resolveConfig({});
@@ -229,6 +231,7 @@ async function main(): Promise<void> {
     events += batch.length;
   }
   const heapAfter = heapUsed();
+  const buffersAfter = process.memoryUsage().arrayBuffers;
   const held = engine.sellers().length;
   const digest = featuresDigest(engine);
   const stats = engine.stats();
@@ -256,6 +259,8 @@ async function main(): Promise<void> {
       : {}),
     decode_cpu_s: +(decodeCpu / 1000).toFixed(2),
     heap_bytes_per_seller: perSeller(heapAfter - heapBefore),
+    // Typed arrays' memory is outside the V8 heap (the index's slab and search tables).
+    array_buffer_bytes_per_seller: perSeller(buffersAfter - buffersBefore),
     seller_state_bytes_per_seller: perSeller(heapAfter - heapWithoutSellers),
     retained: stats.retained,
     ...(then !== undefined ? { then } : {}),
