@@ -252,16 +252,18 @@ export class IntMultimap {
  * with probability ≈ 0.9 at 31 bits and 0.999 at 16. Random hashes share a chunk once in 4,000
  * pairs, so buckets stay small whatever the population. Entries are numbered (parallel arrays)
  * and the chunk keys packed in one int32 key, so an indexed hash costs a few dozen bytes.
+ * `capacity`: the image hashes expected (it grows past them).
  */
-/** `capacity`: the image hashes expected (it grows past them). */
 export function createImageMatcher<T>(nearFraction: number, capacity = 16) {
   /** Per indexed hash: its listing, its encoded list, its start in it, the last probe seen. */
   const refs: T[] = [];
   const lists: string[] = [];
   let starts = new Int32Array(Math.max(16, capacity));
   let stamps = new Int32Array(Math.max(16, capacity)).fill(-1);
-  /** (length · 128 + chunk position) · 65536 + chunk value → hash numbers (length < 256). */
-  // A PDQ hash (32 bytes) is indexed under 16 chunks.
+  /**
+   * (length · 128 + chunk position) · 65536 + chunk value → hash numbers (length < 256): a PDQ
+   * hash (32 bytes) is indexed under 16 chunks.
+   */
   const table = new IntMultimap(capacity * 16);
   let stamp = 0;
   const chunk = (images: string, start: number, n: number, c: number): number =>
