@@ -26,7 +26,6 @@
  * thread's GC pauses in each, and the features' digest after them.
  */
 import { createHash } from 'node:crypto';
-import { PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   createFeatureEngine,
@@ -43,6 +42,8 @@ import { DATASET_DAYS, simulatedLines } from './dataset.ts';
 import { EVENTS_PER_SELLER } from './options.ts';
 import { simulateMarketplace } from '../simulator/index.ts';
 import { collectGarbage } from './memory.ts';
+import { recordGcPauses } from './gc-pauses.ts';
+import { gcWithin } from './latency-tail.ts';
 
 const BATCH = 5_000;
 
@@ -123,11 +124,7 @@ async function afterDrain(
     end: number;
     indexed: number;
   }> = [];
-  const pauses: Array<{ start: number; duration: number }> = [];
-  const gcs = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) pauses.push({ start: e.startTime, duration: e.duration });
-  });
-  gcs.observe({ entryTypes: ['gc'] });
+  const gc = recordGcPauses();
   for (let start = 0; start < lines.length; start += THEN_BATCH) {
     if (options.idle > 0 && start > 0) await sleep(options.idle);
     const records: RawRecord[] = lines.slice(start, start + THEN_BATCH).map((line, i) => ({
@@ -151,7 +148,7 @@ async function afterDrain(
     });
   }
   await sleep(10); // the last GC entries
-  gcs.disconnect();
+  gc.stop();
   const sorted = [...ms].sort((a, b) => a - b);
   const at = (q: number) =>
     Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
@@ -172,11 +169,7 @@ async function afterDrain(
       .slice(0, 5)
       .map(({ start, end, ...b }) => ({
         ...b,
-        gc_ms: Math.round(
-          pauses
-            .filter((p) => p.start >= start && p.start < end)
-            .reduce((sum, p) => sum + p.duration, 0),
-        ),
+        gc_ms: Math.round(gcWithin(gc.pauses, start, end)),
       })),
     features_digest: featuresDigest(engine),
   };

@@ -57,7 +57,8 @@ export interface LatencyTail {
   slowest: Array<BatchSplit & { end_s: number }>;
 }
 
-function gcWithin(pauses: readonly GcPause[], from: number, to: number): number {
+/** GC pause time (ms) overlapping [`from`, `to`]. */
+export function gcWithin(pauses: readonly GcPause[], from: number, to: number): number {
   let ms = 0;
   for (const p of pauses) {
     const overlap = Math.min(to, p.start + p.duration) - Math.max(from, p.start);

@@ -1,10 +1,10 @@
-import { PerformanceObserver } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { VigieError } from '../../streams/errors.ts';
 import type { SimulationOptionsInput } from '../simulator/index.ts';
 import type { PacedProducerData, PacedProducerReply } from './paced-messages.ts';
 import type { LatencySummary } from './report.ts';
-import { latencyTail, type BatchTrace, type GcPause, type LatencyTail } from './latency-tail.ts';
+import { recordGcPauses } from './gc-pauses.ts';
+import { latencyTail, type BatchTrace, type LatencyTail } from './latency-tail.ts';
 import { summariseLatencies } from './stats.ts';
 import type { TimedPipeline } from './timed-pipeline.ts';
 
@@ -50,11 +50,8 @@ export async function runPacedLatency(options: PacedLatencyOptions): Promise<Pac
   timed.recordDone(doneAt);
   const batches: BatchTrace[] = [];
   timed.traceBatches(batches);
-  const pauses: GcPause[] = [];
-  const gc = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) pauses.push({ start: e.startTime, duration: e.duration });
-  });
-  gc.observe({ entryTypes: ['gc'] });
+  const gc = recordGcPauses();
+  const { pauses } = gc;
   const offset = performance.timeOrigin;
   const data: PacedProducerData = {
     brokers: [...options.brokers],
@@ -118,6 +115,6 @@ export async function runPacedLatency(options: PacedLatencyOptions): Promise<Pac
   } finally {
     timed.stopRecording(doneAt);
     timed.stopTracing(batches);
-    gc.disconnect();
+    gc.stop();
   }
 }
