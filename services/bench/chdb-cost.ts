@@ -41,7 +41,6 @@
  * cost far less than that (docs/performance.md).
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +55,7 @@ import { createEngineStage } from '../pipeline/engine-stage.ts';
 import { createPipelineStore } from '../pipeline/store-adapter.ts';
 import type { AcceptedEvent } from '../pipeline/types.ts';
 import { simulatedLines } from './dataset.ts';
+import { threadDelta, threadTimes } from './thread-cpu.ts';
 
 interface ChdbCostOptions {
   events: number;
@@ -102,36 +102,6 @@ function parseArgs(argv: readonly string[]): ChdbCostOptions {
 function cpuMs(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
-}
-
-/** Run time so far of each live thread (ms, from schedstat), by thread id, with its name. */
-function threadTimes(): Map<string, { name: string; ms: number }> {
-  const out = new Map<string, { name: string; ms: number }>();
-  const main = String(process.pid);
-  for (const tid of readdirSync('/proc/self/task')) {
-    try {
-      // libuv's workers, where chDB runs a statement's own thread, are also named `node`.
-      const name =
-        tid === main ? 'main' : readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
-      const ns = Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-      out.set(tid, { name, ms: ns / 1e6 });
-    } catch {
-      // The thread ended between the listing and the read.
-    }
-  }
-  return out;
-}
-
-/** CPU ms per thread name between two readings (threads that ended in between are lost). */
-function threadDelta(
-  before: Map<string, { name: string; ms: number }>,
-  after: Map<string, { name: string; ms: number }>,
-  into: Record<string, number>,
-): void {
-  for (const [tid, t] of after) {
-    const d = t.ms - (before.get(tid)?.ms ?? 0);
-    if (d > 0) into[t.name] = (into[t.name] ?? 0) + d;
-  }
 }
 
 interface Cost {

@@ -24,7 +24,8 @@ import {
 } from './options.ts';
 import { trimNativeMemory } from './native-trim.ts';
 import { runPacedLatency } from './paced-latency.ts';
-import { startWindowSampler } from './window-sampler.ts';
+import { cpuWatch, type CpuSpent } from './thread-cpu.ts';
+import { startWindowSampler, type WindowSampler } from './window-sampler.ts';
 import { runPriorityProbes } from './priority-probe.ts';
 import type { E2eSection, MemorySection, PrioritySection, StageBreakdown } from './report.ts';
 import { stopwatch, throughput } from './stats.ts';
@@ -118,6 +119,7 @@ export async function runKafkaBench(
     const stagesAtStart = stageMark(timed);
     const startCall = performance.now();
     const drainWatch = stopwatch();
+    const drainThreads = cpuWatch();
     await ingestion.start();
     const probes = runPriorityProbes({
       producer,
@@ -154,6 +156,7 @@ export async function runKafkaBench(
     }
     const drainedAt = timed.lastDoneAt()!;
     const drainCpuMs = drainWatch.cpuMs();
+    const drainSpent = drainThreads.spent();
     const firstAt = timed.firstBatchAt()!;
     const probeRun = await probes;
     const baseline = await probeRun.baseline;
@@ -201,7 +204,8 @@ export async function runKafkaBench(
       seed: options.seed + 1,
     };
     log(`kafka: latency run, ${options.latencyRate} events/s for ${seconds} s`);
-    const sampler = startWindowSampler(10_000, () => stageMark(timed), stageBreakdown);
+    // Windows from the first send, as `by_10s`: the producer first simulates its load.
+    let sampler: WindowSampler | undefined;
     const paced = await runPacedLatency({
       brokers: deps.brokers,
       topic: topics.main,
@@ -210,8 +214,11 @@ export async function runKafkaBench(
       ratePerS: options.latencyRate,
       seconds,
       settleTimeoutMs: Math.min(timeoutMs, Math.max(60_000, seconds * 3_000)),
+      onSending: () => {
+        sampler = startWindowSampler(10_000, () => stageMark(timed), stageBreakdown);
+      },
     });
-    const windows = sampler.stop();
+    const windows = sampler?.stop() ?? [];
     log(`kafka: latency p50 ${paced.latency.p50_ms} ms, p99 ${paced.latency.p99_ms} ms`);
     log(
       `kafka: latency p99 per 10 s: ${paced.by10s.map((w) => Math.round(w.p99_ms)).join(', ')} ms`,
@@ -219,7 +226,7 @@ export async function runKafkaBench(
     for (const w of windows) {
       log(
         `kafka: window to ${w.end_s} s: gc ${w.gc.total_ms} ms (max ${w.gc.max_ms}, major ${w.gc.major_ms}), ` +
-          `elu ${w.event_loop_utilization}, cpu ${w.cpu_s} s; ${formatStages(w.stages)}`,
+          `elu ${w.event_loop_utilization}, cpu ${w.cpu_s} s (${formatSpent(w)}); ${formatStages(w.stages)}`,
       );
     }
     if (paced.tail !== undefined) {
@@ -238,6 +245,7 @@ export async function runKafkaBench(
     const latencyStages = stageBreakdown(stagesAfterDrain, stageMark(timed));
     const drainStages = stageBreakdown(stagesAtStart, stagesAfterDrain);
     log(`kafka: drain batch stages (ms): ${formatStages(drainStages)}`);
+    log(`kafka: drain CPU per thread (s): ${formatSpent(drainSpent)}`);
     log(`kafka: latency batch stages (ms): ${formatStages(latencyStages)}`);
 
     const e2e: E2eSection = {
@@ -249,6 +257,7 @@ export async function runKafkaBench(
         sellers,
         startup_s: Math.round(firstAt - startCall) / 1000,
         stages: drainStages,
+        ...drainSpent,
       },
       baseline: {
         name: 'kafkajs eachBatch + JSON.parse (same fetch settings)',
@@ -389,4 +398,14 @@ export function stageBreakdown(from: StageMark, to: StageMark): StageBreakdown {
 function formatStages(b: StageBreakdown): string {
   const parts = Object.entries(b.ms_per_batch).map(([k, v]) => `${k} ${v}`);
   return `${b.batches} batches of ${b.records_per_batch} records; ${parts.join(', ')}`;
+}
+
+/** CPU seconds per thread and the machine's busy cores, when read (Linux). */
+function formatSpent(spent: Partial<CpuSpent>): string {
+  const threads = Object.entries(spent.threads_s ?? {})
+    .map(([name, s]) => `${name} ${s}`)
+    .join(', ');
+  const busy =
+    spent.machine_busy_cores === undefined ? '' : `machine ${spent.machine_busy_cores} cores busy`;
+  return [threads, busy].filter((s) => s !== '').join('; ');
 }

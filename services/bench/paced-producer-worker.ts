@@ -1,9 +1,8 @@
 /**
- * The paced latency run's load generator, on its own thread: it simulates new sellers and
- * produces their events at a steady rate, so that generating and encoding them (~10–15 % of a
- * core at 2,000 events/s) does not run on the thread of the service it measures. It posts the
- * send time of every event id (`performance.timeOrigin + performance.now()`, comparable across
- * threads) before the send, then a summary.
+ * The paced latency run's load generator, on its own thread: it simulates new sellers, then
+ * produces their events at a steady rate, every `tickMs` what is due since the start. It posts
+ * its thread id, that it is ready, the send time of every event id (`performance.timeOrigin +
+ * performance.now()`, comparable across threads) before the send, then a summary.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Partitioners, type Message } from 'kafkajs';
@@ -11,6 +10,7 @@ import pino from 'pino';
 import { createKafkaClient } from '../../streams/kafka/index.ts';
 import { simulateMarketplace } from '../simulator/index.ts';
 import type { PacedProducerData, PacedProducerReply } from './paced-messages.ts';
+import { ownThreadId } from './thread-cpu.ts';
 
 const ID_KEY = '"event_id":"';
 
@@ -24,6 +24,8 @@ function eventIdOfLine(line: string): string | undefined {
 const post = (reply: PacedProducerReply): void => parentPort!.postMessage(reply);
 
 async function run(data: PacedProducerData): Promise<void> {
+  const tid = ownThreadId();
+  if (tid !== undefined) post({ kind: 'thread', tid });
   const kafka = createKafkaClient({
     brokers: data.brokers,
     clientId: 'vigie-bench-paced',
@@ -34,32 +36,36 @@ async function run(data: PacedProducerData): Promise<void> {
     createPartitioner: Partitioners.DefaultPartitioner,
   });
   await producer.connect();
-  const records = simulateMarketplace(data.simulation).records();
+  // Simulated and encoded before the first send: generating the load is not part of it, and on
+  // the service's two cores it would take CPU from what is measured.
   const total = Math.round(data.ratePerS * data.seconds);
+  const messages: Message[] = [];
+  const ids: Array<string | undefined> = [];
+  for (const record of simulateMarketplace(data.simulation).records()) {
+    if (messages.length >= total) break;
+    messages.push({ key: record.key, value: record.line });
+    ids.push(record.kind === 'event' ? eventIdOfLine(record.line) : undefined);
+  }
+  post({ kind: 'ready' });
   let produced = 0;
   const started = performance.now();
   try {
-    while (produced < total) {
+    while (produced < messages.length) {
       const due = Math.min(
-        total,
+        messages.length,
         Math.floor(((performance.now() - started) / 1000) * data.ratePerS),
       );
       if (due > produced) {
-        const messages: Message[] = [];
-        const ids: string[] = [];
-        while (produced + messages.length < due) {
-          const next = records.next();
-          if (next.done) break;
-          messages.push({ key: next.value.key, value: next.value.line });
-          const id = next.value.kind === 'event' ? eventIdOfLine(next.value.line) : undefined;
-          if (id !== undefined) ids.push(id);
-        }
-        if (messages.length === 0) break;
-        post({ kind: 'sent', ids, at: performance.timeOrigin + performance.now() });
-        await producer.send({ topic: data.topic, acks: -1, messages });
-        produced += messages.length;
+        const sent = ids.slice(produced, due).filter((id): id is string => id !== undefined);
+        post({ kind: 'sent', ids: sent, at: performance.timeOrigin + performance.now() });
+        await producer.send({
+          topic: data.topic,
+          acks: -1,
+          messages: messages.slice(produced, due),
+        });
+        produced = due;
       }
-      await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, data.tickMs));
     }
   } finally {
     await producer.disconnect();

@@ -77,6 +77,10 @@ export const E2eSectionSchema = z.object({
     startup_s: NonNegative,
     /** Where a drain batch's time went. */
     stages: StageBreakdownSchema.optional(),
+    /** The drain's CPU seconds per thread name of the process (services/bench/thread-cpu.ts). */
+    threads_s: z.record(z.string(), NonNegative).optional(),
+    /** Cores the whole machine (the broker included) kept busy during the drain. */
+    machine_busy_cores: NonNegative.optional(),
   }),
   /** Transport ceiling: a kafkajs consumer that only reads and JSON-parses. */
   baseline: ThroughputSchema.extend({ name: z.string() }),
@@ -119,6 +123,8 @@ export const E2eSectionSchema = z.object({
           }),
           event_loop_utilization: NonNegative,
           cpu_s: NonNegative,
+          threads_s: z.record(z.string(), NonNegative).optional(),
+          machine_busy_cores: NonNegative.optional(),
         }),
       )
       .optional(),

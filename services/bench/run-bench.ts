@@ -14,6 +14,7 @@ import { runKafkaBench, type KafkaBenchResult } from './kafka-bench.ts';
 import { BenchOptionsSchema, type BenchOptionsInput, type BenchSection } from './options.ts';
 import { runReplayBench } from './replay-bench.ts';
 import type { BenchReport, SectionResult } from './report.ts';
+import { nameLibuvPool } from './thread-cpu.ts';
 
 export interface RunBenchDeps {
   /** Progress lines (stderr in the CLI). */
@@ -48,6 +49,8 @@ export async function runBench(
   const selected = new Set<BenchSection>(options.only);
   const started = performance.now();
   const startedAt = new Date().toISOString();
+  // Before any store work: the CPU per thread then tells chDB's statements from V8's helpers.
+  await nameLibuvPool();
   const machine = await describeMachine(config.NODE_OPTIONS, config);
   const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'vigie-bench-')));
   await mkdir(workDir, { recursive: true });

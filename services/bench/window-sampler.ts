@@ -1,5 +1,6 @@
 import { performance, PerformanceObserver, constants } from 'node:perf_hooks';
 import type { StageBreakdown } from './report.ts';
+import { cpuWatch } from './thread-cpu.ts';
 
 /**
  * What the process did in one window of a timed run: the pipeline's stage means over the
@@ -14,6 +15,13 @@ export interface WindowSample {
   gc: { pauses: number; total_ms: number; max_ms: number; major_ms: number };
   event_loop_utilization: number;
   cpu_s: number;
+  /**
+   * The process's CPU seconds per thread name (`main`, chDB's threads by their names, `node`:
+   * V8's and libuv's helpers, a registered worker under its own name); Linux only.
+   */
+  threads_s?: Record<string, number>;
+  /** Cores the whole machine kept busy (the broker and every other process included); Linux only. */
+  machine_busy_cores?: number;
 }
 
 export interface WindowSampler {
@@ -47,10 +55,12 @@ export function startWindowSampler<M>(
   let lastMark = mark();
   let lastElu = performance.eventLoopUtilization();
   let lastCpu = process.cpuUsage();
+  let lastWatch = cpuWatch();
   const close = (): void => {
     const nextMark = mark();
     const elu = performance.eventLoopUtilization(lastElu);
     const cpu = process.cpuUsage(lastCpu);
+    const spent = lastWatch.spent();
     const round = (n: number) => Math.round(n * 10) / 10;
     samples.push({
       end_s: round((performance.now() - started) / 1000),
@@ -63,7 +73,12 @@ export function startWindowSampler<M>(
       },
       event_loop_utilization: Math.round(elu.utilization * 100) / 100,
       cpu_s: round((cpu.user + cpu.system) / 1e6),
+      ...(Object.keys(spent.threads_s).length > 0 ? { threads_s: spent.threads_s } : {}),
+      ...(spent.machine_busy_cores === undefined
+        ? {}
+        : { machine_busy_cores: spent.machine_busy_cores }),
     });
+    lastWatch = cpuWatch();
     lastMark = nextMark;
     lastElu = performance.eventLoopUtilization();
     lastCpu = process.cpuUsage();
