@@ -50,7 +50,7 @@ export async function runBench(
   const started = performance.now();
   const startedAt = new Date().toISOString();
   // Before any store work: the CPU per thread then tells chDB's statements from V8's helpers.
-  await nameLibuvPool();
+  await nameLibuvPool(config.UV_THREADPOOL_SIZE);
   const machine = await describeMachine(config.NODE_OPTIONS, config);
   const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'vigie-bench-')));
   await mkdir(workDir, { recursive: true });

@@ -19,23 +19,32 @@ export function nameThread(tid: string, name: string): void {
 /**
  * Names libuv's pool threads `libuv` (chDB runs each statement's own work there, off the event
  * loop), so that `node` is left with V8's helpers (concurrent GC and compilation) and the rest.
- * The pool's threads are found by handing it CPU work (16 key derivations of a few ms each) and
- * seeing which `node` threads ran it. Call once, early, on a process otherwise idle.
+ * The pool is handed CPU work (6 rounds of 8 key derivations of ~10 ms) and the `poolSize`
+ * `node` threads that ran the most of it are the pool's: on two cores some of its threads may sit
+ * a round out, and a V8 helper may run a few ms meanwhile. Call once, early, on an idle process.
  */
-export async function nameLibuvPool(): Promise<void> {
-  const before = threadTimes();
-  await Promise.all(
-    Array.from(
-      { length: 16 },
-      () =>
-        new Promise<void>((resolve, reject) =>
-          pbkdf2('vigie', 'bench', 20_000, 32, 'sha256', (err) => (err ? reject(err) : resolve())),
-        ),
-    ),
-  );
-  for (const [tid, t] of threadTimes()) {
-    if (t.name === 'node' && t.ms - (before.get(tid)?.ms ?? 0) >= 5) registered.set(tid, 'libuv');
+export async function nameLibuvPool(poolSize: number): Promise<void> {
+  const gained = new Map<string, number>();
+  for (let round = 0; round < 6; round += 1) {
+    const before = threadTimes();
+    await Promise.all(
+      Array.from(
+        { length: 8 },
+        () =>
+          new Promise<void>((resolve, reject) =>
+            pbkdf2('vigie', 'bench', 20_000, 32, 'sha256', (err) =>
+              err ? reject(err) : resolve(),
+            ),
+          ),
+      ),
+    );
+    for (const [tid, t] of threadTimes()) {
+      if (t.name !== 'node') continue;
+      gained.set(tid, (gained.get(tid) ?? 0) + t.ms - (before.get(tid)?.ms ?? 0));
+    }
   }
+  const pool = [...gained].sort((a, b) => b[1] - a[1]).slice(0, poolSize);
+  for (const [tid, ms] of pool) if (ms >= 5) registered.set(tid, 'libuv');
 }
 
 export interface ThreadTime {
