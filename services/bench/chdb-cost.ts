@@ -34,8 +34,9 @@
  * A statement's window is not the statement's alone: statements run one at a time, but the JS
  * does not wait for them, so the main thread's work during a window (the engine applying the next
  * chunk while the early previous-versions read is in flight, V8's garbage collection) is counted
- * in it. The `main` entry of `threads_s` shows how much; `off_main_cpu_s` (chDB's threads, and
- * V8's and libuv's: V8's concurrent GC stays in it) leaves the main thread out. The fourteenth
+ * in it. The `main` entry of `threads_s` shows how much; `off_main_cpu_s` (chDB's threads,
+ * libuv's, named `libuv`, and V8's helpers, `node`: V8's concurrent GC stays in it) leaves the
+ * main thread out. The fourteenth
  * session took the previous-versions read's `cpu_s` (118 s at 1M events, 77 of them on the main
  * thread) for its cost, cached the versions instead, and measured end to end that the read had
  * cost far less than that (docs/performance.md).
@@ -55,7 +56,8 @@ import { createEngineStage } from '../pipeline/engine-stage.ts';
 import { createPipelineStore } from '../pipeline/store-adapter.ts';
 import type { AcceptedEvent } from '../pipeline/types.ts';
 import { simulatedLines } from './dataset.ts';
-import { threadDelta, threadTimes } from './thread-cpu.ts';
+import { loadBenchConfig } from './config.ts';
+import { nameLibuvPool, threadDelta, threadTimes } from './thread-cpu.ts';
 
 interface ChdbCostOptions {
   events: number;
@@ -232,6 +234,8 @@ async function digestOf(executor: ClickHouseExecutor, table: string): Promise<st
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
+  // libuv's pool (each statement's own work) apart from V8's helpers in `threads_s`.
+  await nameLibuvPool(loadBenchConfig().UV_THREADPOOL_SIZE);
   const lines = simulatedLines(options.events, options.seed);
   const receivedAt = Date.UTC(2025, 0, 1);
   const computedAt = new Date(receivedAt);
