@@ -1,9 +1,9 @@
 /**
  * CPU time per thread of this process, and of the whole machine, from /proc (Linux only; empty
  * elsewhere). The bench's process runs chDB's threads (named by ClickHouse: `MergeMutate`,
- * `QueryPipelineEx`, …), V8's and libuv's (all named `node`, as Node's worker threads are) and its
- * own worker threads; a worker that registers its thread id (`ownThreadId`) is told apart by the
- * name it registers under. The machine's CPU covers what the process does not see: the broker.
+ * `QueryPipelineEx`, …), V8's and libuv's (all named `node`, as Node's worker threads are; libuv's
+ * are told apart by `nameLibuvPool`) and its own worker threads; a worker that registers its
+ * thread id (`ownThreadId`) is told apart by the name it registers under. The machine's CPU covers what the process does not see: the broker.
  */
 import { pbkdf2 } from 'node:crypto';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
@@ -102,13 +102,12 @@ export function ownThreadId(): string | undefined {
   }
 }
 
-/** The machine's CPU time so far, in clock ticks: busy (every state but idle and iowait) and all. */
-export function machineTicks(): { busy: number; all: number } | undefined {
+/** The machine's busy CPU time so far (every state but idle and iowait), in clock ticks. */
+function machineBusyTicks(): number | undefined {
   try {
     const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
     const v = line.trim().split(/\s+/).slice(1, 9).map(Number);
-    const all = v.reduce((s, x) => s + x, 0);
-    return { busy: all - v[3]! - v[4]!, all };
+    return v.reduce((s, x) => s + x, 0) - v[3]! - v[4]!;
   } catch {
     return undefined;
   }
@@ -125,24 +124,21 @@ export interface CpuSpent {
 /** Starts counting the CPU per thread of this process and the machine's busy time. */
 export function cpuWatch(): { spent(): CpuSpent } {
   const threads0 = threadTimes();
-  const ticks0 = machineTicks();
+  const busy0 = machineBusyTicks();
   const at0 = performance.now();
   return {
     spent() {
       const perThread: Record<string, number> = {};
       threadDelta(threads0, threadTimes(), perThread);
-      const ticks = machineTicks();
+      const busy = machineBusyTicks();
       const wallMs = performance.now() - at0;
       const threads_s: Record<string, number> = {};
       for (const [name, ms] of Object.entries(perThread).sort((a, b) => b[1] - a[1])) {
         if (ms >= 50) threads_s[name] = Math.round(ms / 100) / 10;
       }
       // /proc/stat counts in USER_HZ, 100 per second on Linux: busy ticks × 10 ms per wall ms.
-      return ticks0 && ticks && wallMs > 0
-        ? {
-            threads_s,
-            machine_busy_cores: Math.round(((ticks.busy - ticks0.busy) * 1000) / wallMs) / 100,
-          }
+      return busy0 !== undefined && busy !== undefined && wallMs > 0
+        ? { threads_s, machine_busy_cores: Math.round(((busy - busy0) * 1000) / wallMs) / 100 }
         : { threads_s };
     },
   };
