@@ -36,10 +36,9 @@
  * chunk while the early previous-versions read is in flight, V8's garbage collection) is counted
  * in it. The `main` entry of `threads_s` shows how much; `off_main_cpu_s` (chDB's threads,
  * libuv's, named `libuv`, and V8's helpers, `node`: V8's concurrent GC stays in it) leaves the
- * main thread out. The fourteenth
- * session took the previous-versions read's `cpu_s` (118 s at 1M events, 77 of them on the main
- * thread) for its cost, cached the versions instead, and measured end to end that the read had
- * cost far less than that (docs/performance.md).
+ * main thread out. The fourteenth session took the previous-versions read's `cpu_s` (118 s at 1M
+ * events, 77 of them on the main thread) for its cost, cached the versions instead, and measured
+ * end to end that the read had cost far less than that (docs/performance.md).
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -16,8 +16,8 @@ export interface WindowSample {
   event_loop_utilization: number;
   cpu_s: number;
   /**
-   * The process's CPU seconds per thread name (`main`, chDB's threads by their names, `node`:
-   * V8's and libuv's helpers, a registered worker under its own name); Linux only.
+   * The process's CPU seconds per thread name (`main`, `libuv`, chDB's threads by their names,
+   * `node`: V8's helpers, a registered worker under its own name); Linux only.
    */
   threads_s?: Record<string, number>;
   /** Cores the whole machine kept busy (the broker and every other process included); Linux only. */
