@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { VigieError } from '../../streams/errors.ts';
 import { CSV_INSERT_SETTINGS, csvKinds, CsvUnsupportedValue, encodeCsvRows } from './csv-rows.ts';
 import type { CsvColumnKind } from './csv-rows.ts';
-import type { ClickHouseExecutor } from './executor.ts';
+import { DEFAULT_CHDB_MERGE_NICE, type ClickHouseExecutor } from './executor.ts';
 import { toStoreError } from './errors.ts';
 import { assertIdentifier, withSettings } from './sql.ts';
 
@@ -12,6 +12,11 @@ export interface ChdbExecutorOptions {
   dataDir: string;
   database: string;
   logger?: Logger;
+  /**
+   * Linux nice value (−20…19) of the engine's merge threads; default `DEFAULT_CHDB_MERGE_NICE`.
+   * A server setting: the first executor on a directory fixes it for the process.
+   */
+  mergeNice?: number;
 }
 
 interface OpenSession {
@@ -57,7 +62,17 @@ const CONNECTION_ARGS = [
   ...Object.entries(CHDB_SERVER_SETTINGS).map(([name, value]) => `--${name}=${value}`),
 ];
 
-function acquireSession(dataDir: string): Session {
+function assertNice(value: number): number {
+  if (!Number.isInteger(value) || value < -20 || value > 19) {
+    throw new VigieError(
+      'INVALID_CONFIG',
+      `merge nice value ${value}: expected an integer from -20 to 19`,
+    );
+  }
+  return value;
+}
+
+function acquireSession(dataDir: string, mergeNice: number): Session {
   const path = resolve(dataDir);
   const open = sessions.get(path);
   if (open) {
@@ -73,7 +88,9 @@ function acquireSession(dataDir: string): Session {
     );
   }
   try {
-    const session = new Session(path, { connectionArgs: CONNECTION_ARGS });
+    const session = new Session(path, {
+      connectionArgs: [...CONNECTION_ARGS, `--os_threads_nice_value_merge_mutate=${mergeNice}`],
+    });
     sessions.set(path, { session, refs: 1 });
     return session;
   } catch (err) {
@@ -169,7 +186,10 @@ export async function createChdbExecutor(
 ): Promise<ClickHouseExecutor> {
   const database = assertIdentifier(options.database, 'database');
   const logger = options.logger?.child({ component: 'store.chdb' });
-  const session = acquireSession(options.dataDir);
+  const session = acquireSession(
+    options.dataDir,
+    assertNice(options.mergeNice ?? DEFAULT_CHDB_MERGE_NICE),
+  );
   let closed = false;
   const use = `USE ${database}; `;
 

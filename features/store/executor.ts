@@ -39,6 +39,16 @@ export interface InsertOptions {
   types?: readonly string[];
 }
 
+/**
+ * The embedded engine's merges run below the service's threads by default: they are background
+ * work that can wait, while the service's thread and the statements it waits on are on the path
+ * from an event to its score. ClickHouse applies its `os_threads_nice_value_merge_mutate` to a
+ * merge thread while it merges, only where the process has CAP_SYS_NICE (otherwise the setting
+ * is a no-op and merges run at the process's priority). Merges take the CPU the others leave, so
+ * they still keep up: docs/store.md, "The embedded engine's merges".
+ */
+export const DEFAULT_CHDB_MERGE_NICE = 10;
+
 export interface CreateExecutorOptions {
   /** ClickHouse server URL (`http://user:pass@host:8123`); unset = embedded chDB. */
   url?: string;
@@ -48,6 +58,12 @@ export interface CreateExecutorOptions {
   database: string;
   /** Failures are logged at debug level with their code only, never the SQL or engine text. */
   logger?: Logger;
+  /**
+   * chDB only: Linux nice value of the engine's merge threads (default `DEFAULT_CHDB_MERGE_NICE`,
+   * below the service's threads; needs CAP_SYS_NICE). Ignored in server mode, where the server's own
+   * `os_threads_nice_value_merge_mutate` applies.
+   */
+  mergeNice?: number;
   /** Server mode: HTTP request timeout. Default 30 s. */
   requestTimeoutMs?: number;
 }

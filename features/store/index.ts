@@ -3,7 +3,7 @@
  * the batched writer, read-only analyst queries and erasure. This file is the store's only door.
  */
 export type { ClickHouseExecutor, CreateExecutorOptions, InsertOptions } from './executor.ts';
-export { createExecutor } from './executor.ts';
+export { createExecutor, DEFAULT_CHDB_MERGE_NICE } from './executor.ts';
 export { toStoreError } from './errors.ts';
 export { MIGRATIONS, DEFAULT_TEXT_TTL_DAYS, migrate } from './migrations/index.ts';
 export type {

@@ -9,6 +9,8 @@ export interface OpenStoreOptions {
   database: string;
   textTtlDays: number;
   logger?: Logger;
+  /** chDB only: nice value of the engine's merge threads (CreateExecutorOptions.mergeNice). */
+  mergeNice?: number;
 }
 
 export interface OpenedStore {
@@ -28,6 +30,7 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
     dataDir: options.dataDir,
     database: options.database,
     logger: options.logger,
+    mergeNice: options.mergeNice,
   });
   try {
     const store = createStore({

@@ -78,6 +78,7 @@ export function createLocalService(options: LocalServiceOptions): LocalService {
     url: api.CLICKHOUSE_URL,
     dataDir: options.dataDir,
     database: api.CLICKHOUSE_DATABASE,
+    mergeNice: api.VIGIE_CHDB_MERGE_NICE,
     logger,
   };
 

@@ -10,7 +10,10 @@ export type OpenedAppStore = OpenedStore;
  * STORE_UNAVAILABLE (exit code 4): one process per directory.
  */
 export function openAppStore(options: {
-  config: Pick<BaseEnv, 'CLICKHOUSE_URL' | 'CLICKHOUSE_DATABASE' | 'VIGIE_TEXT_TTL_DAYS'>;
+  config: Pick<
+    BaseEnv,
+    'CLICKHOUSE_URL' | 'CLICKHOUSE_DATABASE' | 'VIGIE_TEXT_TTL_DAYS' | 'VIGIE_CHDB_MERGE_NICE'
+  >;
   dataDir: string;
   logger: Logger;
 }): Promise<OpenedAppStore> {
@@ -20,6 +23,7 @@ export function openAppStore(options: {
     dataDir: options.dataDir,
     database: config.CLICKHOUSE_DATABASE,
     textTtlDays: config.VIGIE_TEXT_TTL_DAYS,
+    mergeNice: config.VIGIE_CHDB_MERGE_NICE,
     logger,
   });
 }

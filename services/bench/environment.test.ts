@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocatorSettings, nodeOptions } from './environment.ts';
+import { allocatorSettings, hasCapSysNice, nodeOptions } from './environment.ts';
 
 describe('nodeOptions', () => {
   it('records NODE_OPTIONS, then the command line flags, so a report shows what ran', () => {
@@ -32,5 +32,21 @@ describe('allocatorSettings', () => {
 
   it('adds nothing when none is set', () => {
     expect(allocatorSettings({})).toEqual({});
+  });
+});
+
+describe('hasCapSysNice', () => {
+  const status = (capEff: string) => `Name:\tnode\nCapPrm:\t${capEff}\nCapEff:\t${capEff}\n`;
+
+  it('reads bit 23 of the effective set', () => {
+    expect(hasCapSysNice(status('000001fffeffffff'))).toBe(true);
+    expect(hasCapSysNice(status('0000000000800000'))).toBe(true);
+    // Docker's default set: no CAP_SYS_NICE.
+    expect(hasCapSysNice(status('00000000a80425fb'))).toBe(false);
+    expect(hasCapSysNice(status('0000000000000000'))).toBe(false);
+  });
+
+  it('says it does not know when the status has no effective set', () => {
+    expect(hasCapSysNice('Name:\tnode\n')).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { promisify } from 'node:util';
 
@@ -24,6 +25,33 @@ export interface MachineInfo {
    * chDB allocates through it, and what it keeps resident is part of the memory figure.
    */
   allocator?: Record<string, string>;
+  /**
+   * The embedded engine's merge threads' nice value (VIGIE_CHDB_MERGE_NICE), and whether the
+   * process has CAP_SYS_NICE, without which ClickHouse does not apply it (`null`: unknown, not
+   * Linux). Since the eighteenth session; earlier reports ran their merges at nice 0.
+   */
+  chdb_merge_nice?: { value: number; applied: boolean | null };
+}
+
+/** CAP_SYS_NICE's bit in the capability sets of /proc/<pid>/status. */
+const CAP_SYS_NICE = 23n;
+
+/**
+ * Whether the effective capabilities in a /proc/<pid>/status text include CAP_SYS_NICE; `null`
+ * when the text has no `CapEff` line.
+ */
+export function hasCapSysNice(status: string): boolean | null {
+  const match = /^CapEff:\s*([0-9a-fA-F]+)\s*$/m.exec(status);
+  if (!match) return null;
+  return ((BigInt(`0x${match[1]}`) >> CAP_SYS_NICE) & 1n) === 1n;
+}
+
+async function capSysNice(): Promise<boolean | null> {
+  try {
+    return hasCapSysNice(await readFile('/proc/self/status', 'utf8'));
+  } catch {
+    return null;
+  }
 }
 
 /** The environment variables that choose or tune the C allocator, in the report's order. */
@@ -51,6 +79,7 @@ export const loadAverage = (): number[] => loadavg().map((x) => Math.round(x * 1
 export async function describeMachine(
   nodeOptionsEnv?: string,
   allocatorEnv: AllocatorEnv = {},
+  chdbMergeNice?: number,
 ): Promise<MachineInfo> {
   const list = cpus();
   let commit: string | undefined;
@@ -70,6 +99,9 @@ export async function describeMachine(
     ...(commit === undefined ? {} : { commit }),
     ...nodeOptions(nodeOptionsEnv),
     ...allocatorSettings(allocatorEnv),
+    ...(chdbMergeNice === undefined
+      ? {}
+      : { chdb_merge_nice: { value: chdbMergeNice, applied: await capSysNice() } }),
   };
 }
 

@@ -72,7 +72,12 @@ export async function openBenchIngestion(options: OpenIngestionOptions): Promise
     });
     await producer.connect();
     opened.push(() => producer.disconnect());
-    const storeOptions = { dataDir: options.dataDir, database: options.database, logger };
+    const storeOptions = {
+      dataDir: options.dataDir,
+      database: options.database,
+      mergeNice: config.VIGIE_CHDB_MERGE_NICE,
+      logger,
+    };
     const backend: IngestionBackend = await defaultOpenBackend({
       ...storeOptions,
       textTtlDays: config.VIGIE_TEXT_TTL_DAYS,

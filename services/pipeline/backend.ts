@@ -19,6 +19,8 @@ export interface OpenBackendOptions {
   database: string;
   textTtlDays: number;
   logger: Logger;
+  /** chDB only: nice value of the engine's merge threads (VIGIE_CHDB_MERGE_NICE). */
+  mergeNice?: number;
   /** Cross-seller lookups in memory or through the store (VIGIE_CROSS_SELLER). */
   crossSeller?: 'store' | 'memory';
 }

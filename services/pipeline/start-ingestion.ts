@@ -93,6 +93,7 @@ export function createIngestion(options: StartIngestionOptions): Ingestion {
         url: config.CLICKHOUSE_URL,
         database: config.CLICKHOUSE_DATABASE,
         textTtlDays: config.VIGIE_TEXT_TTL_DAYS,
+        mergeNice: config.VIGIE_CHDB_MERGE_NICE,
         logger,
         crossSeller: config.VIGIE_CROSS_SELLER,
       });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_CHDB_MERGE_NICE } from '../../features/store/index.ts';
 import { VigieError } from '../../streams/errors.ts';
 
 /**
@@ -34,6 +35,12 @@ export const BaseEnvSchema = z.object({
   VIGIE_GROUP_ID: z.string().min(1).default('vigie'),
   /** pino level. Default `info`. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Linux nice value (−20…19) of the embedded engine's merge threads, which then yield the CPU
+   * to the service's (needs CAP_SYS_NICE; otherwise merges run at the process's priority). Default
+   * 10; 0 runs them at the process's priority. Ignored with CLICKHOUSE_URL.
+   */
+  VIGIE_CHDB_MERGE_NICE: z.coerce.number().int().min(-20).max(19).default(DEFAULT_CHDB_MERGE_NICE),
   /** Days raw listing text is kept (ClickHouse TTL). Default 180. */
   VIGIE_TEXT_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
 });

@@ -152,6 +152,7 @@ export async function runReplay(
     url: config.CLICKHOUSE_URL,
     database: config.CLICKHOUSE_DATABASE,
     textTtlDays: config.VIGIE_TEXT_TTL_DAYS,
+    mergeNice: config.VIGIE_CHDB_MERGE_NICE,
     logger,
   });
   const deadLetters = options.rejectsOut
