@@ -17,11 +17,21 @@ export interface ChdbExecutorOptions {
    * A server setting: the first executor on a directory fixes it for the process.
    */
   mergeNice?: number;
+  /**
+   * A connection (chDB `Session`) of its own on the directory, besides the process's shared one.
+   * chDB runs one statement at a time per connection: this executor's statements then run beside
+   * the shared connection's instead of queueing behind them, and theirs behind its. What either
+   * writes is visible to the other once the write has returned. For the API's reads (analysts'
+   * queries of up to VIGIE_QUERY_MAX_SECONDS), so that they do not hold up ingestion.
+   */
+  ownConnection?: boolean;
 }
 
 interface OpenSession {
   session: Session;
   refs: number;
+  /** The arguments it was opened with, for the connections of its own an executor opens. */
+  args: string[];
 }
 
 /**
@@ -72,12 +82,12 @@ function assertNice(value: number): number {
   return value;
 }
 
-function acquireSession(dataDir: string, mergeNice: number): Session {
+function acquireSession(dataDir: string, mergeNice: number): OpenSession {
   const path = resolve(dataDir);
   const open = sessions.get(path);
   if (open) {
     open.refs += 1;
-    return open.session;
+    return open;
   }
   const other = [...sessions.keys()][0];
   if (other !== undefined) {
@@ -88,11 +98,10 @@ function acquireSession(dataDir: string, mergeNice: number): Session {
     );
   }
   try {
-    const session = new Session(path, {
-      connectionArgs: [...CONNECTION_ARGS, `--os_threads_nice_value_merge_mutate=${mergeNice}`],
-    });
-    sessions.set(path, { session, refs: 1 });
-    return session;
+    const args = [...CONNECTION_ARGS, `--os_threads_nice_value_merge_mutate=${mergeNice}`];
+    const opened = { session: new Session(path, { connectionArgs: args }), refs: 1, args };
+    sessions.set(path, opened);
+    return opened;
   } catch (err) {
     const mapped = toStoreError(err, 'open', 'chdb');
     throw new VigieError(
@@ -186,10 +195,24 @@ export async function createChdbExecutor(
 ): Promise<ClickHouseExecutor> {
   const database = assertIdentifier(options.database, 'database');
   const logger = options.logger?.child({ component: 'store.chdb' });
-  const session = acquireSession(
+  const shared = acquireSession(
     options.dataDir,
     assertNice(options.mergeNice ?? DEFAULT_CHDB_MERGE_NICE),
   );
+  let session = shared.session;
+  if (options.ownConnection) {
+    try {
+      session = new Session(resolve(options.dataDir), { connectionArgs: shared.args });
+    } catch (err) {
+      releaseSession(options.dataDir);
+      throw toStoreError(err, 'open', 'chdb');
+    }
+  }
+  /** Closes this executor's own connection, if any, then releases the shared one. */
+  const release = () => {
+    if (session !== shared.session) session.close();
+    releaseSession(options.dataDir);
+  };
   let closed = false;
   const use = `USE ${database}; `;
 
@@ -211,7 +234,7 @@ export async function createChdbExecutor(
   try {
     await session.queryAsync(`CREATE DATABASE IF NOT EXISTS ${database} ENGINE = Atomic`);
   } catch (err) {
-    releaseSession(options.dataDir);
+    release();
     throw toStoreError(err, 'create database', 'chdb');
   }
 
@@ -258,7 +281,7 @@ export async function createChdbExecutor(
     close: async () => {
       if (closed) return;
       closed = true;
-      releaseSession(options.dataDir);
+      release();
     },
   };
 }

@@ -64,6 +64,12 @@ export interface CreateExecutorOptions {
    * `os_threads_nice_value_merge_mutate` applies.
    */
   mergeNice?: number;
+  /**
+   * chDB only: a connection of its own besides the process's shared one, so that its statements
+   * run beside the others' rather than one at a time with them (ChdbExecutorOptions). A server
+   * executor's requests always do.
+   */
+  ownConnection?: boolean;
   /** Server mode: HTTP request timeout. Default 30 s. */
   requestTimeoutMs?: number;
 }

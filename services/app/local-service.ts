@@ -104,7 +104,10 @@ export function createLocalService(options: LocalServiceOptions): LocalService {
     },
     async start() {
       try {
-        executor = await createExecutor(storeOptions);
+        // The API's connection of its own: chDB runs one statement at a time per connection, and
+        // an analyst's query (up to VIGIE_QUERY_MAX_SECONDS) would otherwise hold up ingestion,
+        // priority notices included, and a listing check would wait behind ingestion's writes.
+        executor = await createExecutor({ ...storeOptions, ownConnection: true });
         store = createStore({ executor, logger, textTtlDays: api.VIGIE_TEXT_TTL_DAYS });
         await store.migrate();
         // A second executor on the same directory shares the process's chDB session.
