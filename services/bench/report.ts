@@ -276,6 +276,10 @@ export const BenchReportSchema = z.object({
     commit: z.string().optional(),
     node_options: z.array(z.string()).optional(),
     allocator: z.record(z.string(), z.string()).optional(),
+    /** chDB's merge threads' nice value, and whether the process can apply it (CAP_SYS_NICE). */
+    chdb_merge_nice: z
+      .object({ value: z.number().int().min(-20).max(19), applied: z.boolean().nullable() })
+      .optional(),
   }),
   dataset: z
     .object({

@@ -48,6 +48,10 @@ describe('vigie bench (smoke, 20,000 events)', () => {
     await writeBenchReport(report, out);
     const parsed = BenchReportSchema.parse(JSON.parse(await readFile(out, 'utf8')));
     expect(Object.keys(parsed.sections).sort()).toEqual([...BENCH_SECTIONS].sort());
+    // The merges' priority the store ran with (VIGIE_CHDB_MERGE_NICE, default 10), and whether
+    // the process could apply it.
+    expect(parsed.machine.chdb_merge_nice?.value).toBe(10);
+    expect([true, false, null]).toContain(parsed.machine.chdb_merge_nice?.applied);
 
     const lines = parsed.dataset?.lines ?? 0;
     expect(lines).toBeGreaterThanOrEqual(20_000);
