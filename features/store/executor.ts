@@ -59,9 +59,9 @@ export interface CreateExecutorOptions {
   /** Failures are logged at debug level with their code only, never the SQL or engine text. */
   logger?: Logger;
   /**
-   * chDB only: Linux nice value of the engine's merge threads (default `DEFAULT_CHDB_MERGE_NICE`,
-   * below the service's threads; needs CAP_SYS_NICE). Ignored in server mode, where the server's own
-   * `os_threads_nice_value_merge_mutate` applies.
+   * chDB only: Linux nice value of the engine's merge threads (default
+   * `DEFAULT_CHDB_MERGE_NICE`, below the service's threads; needs CAP_SYS_NICE). Ignored in
+   * server mode, where the server's own `os_threads_nice_value_merge_mutate` applies.
    */
   mergeNice?: number;
   /**
