@@ -154,8 +154,12 @@ export function createLocalService(options: LocalServiceOptions): LocalService {
               })
             : createLogDeadLetterSink(logger),
           logger,
-          onChanged: (ids, { snapshots }) => onChanged(ids, snapshots.map(recordFromSnapshot)),
+          onChanged: (ids, { snapshots, stored }) =>
+            onChanged(ids, snapshots.map(recordFromSnapshot), stored),
+          // Scores and reads flag states while the batch's events are written (on the API's
+          // connection, beside the pipeline's); emits once they are stored, as `vigie run` does.
           onChangedReadsStore: false,
+          onChangedAwaitsStored: true,
           batchSize: options.pipeline.VIGIE_BATCH_SIZE,
           recentIdCapacity: options.pipeline.VIGIE_RECENT_IDS,
         });
