@@ -8,6 +8,13 @@ export interface IngestionBackend<Snapshot = SellerFeaturesRow> {
   features: FeatureStage<Snapshot>;
   /** The open, migrated store itself, for the detectors and the API on the same process. */
   tables?: Store;
+  /**
+   * The same store on a connection of its own (chDB runs one statement at a time per
+   * connection; a server's requests are concurrent anyway), for the detectors: their reads and
+   * flag writes then run beside the pipeline's inserts instead of queueing behind them. The
+   * caller closes it, before the backend.
+   */
+  openTables?(): Promise<{ store: Store; close(): Promise<void> }>;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { openStore, type Store } from '../../features/store/index.ts';
+import { createExecutor, createStore, openStore, type Store } from '../../features/store/index.ts';
 import type { SellerFeaturesRow } from '../../features/store/tables/seller-features.ts';
 import type { IngestionBackend, OpenBackendOptions, OpenFlagHook } from './backend.ts';
 import { loadPipelineConfig } from './config.ts';
@@ -35,6 +35,31 @@ export async function openStoreBackend(
       store: createPipelineStore({ store, logger: options.logger, minhash: features.minhash }),
       features,
       tables: store,
+      async openTables() {
+        const executor = await createExecutor({
+          url: options.url,
+          dataDir: options.dataDir,
+          database: options.database,
+          logger: options.logger,
+          mergeNice: options.mergeNice,
+          ownConnection: true,
+        });
+        const tables = createStore({
+          executor,
+          logger: options.logger,
+          textTtlDays: options.textTtlDays,
+        });
+        return {
+          store: tables,
+          async close() {
+            try {
+              await tables.close();
+            } finally {
+              await executor.close();
+            }
+          },
+        };
+      },
       close: () => opened.close(),
     };
   } catch (err) {
@@ -63,14 +88,22 @@ export const defaultOpenFlagHook: OpenFlagHook = async ({
   if (!backend.tables) {
     throw new VigieError('INTERNAL', 'the detectors need the store behind the ingestion backend');
   }
+  // The detectors' connection of its own, as `vigie start` gives them (the API's): scoring reads
+  // and flag writes do not wait behind the pipeline's inserts (docs/store.md).
+  const own = backend.openTables ? await backend.openTables() : undefined;
   const service = createDetectorService({
     config: loadDetectorConfig(),
-    store: backend.tables,
+    store: own?.store ?? backend.tables,
     logger: logger.child({ component: 'services.detector' }),
     flagsOut,
     schedule: schedule ?? false,
   });
-  await service.start();
+  try {
+    await service.start();
+  } catch (err) {
+    await own?.close();
+    throw err;
+  }
   return {
     onChanged: (sellerIds, { snapshots, stored }) =>
       service.onChanged(
@@ -86,6 +119,12 @@ export const defaultOpenFlagHook: OpenFlagHook = async ({
     async finish() {
       await service.loop.train({ rescore: true });
     },
-    close: () => service.close(),
+    async close() {
+      try {
+        await service.close();
+      } finally {
+        await own?.close();
+      }
+    },
   };
 };

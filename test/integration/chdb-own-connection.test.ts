@@ -2,7 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
 import { createExecutor, type ClickHouseExecutor } from '../../features/store/executor.ts';
+import { openStoreBackend } from '../../services/pipeline/default-backend.ts';
+import { createCountingStage } from './pipeline-fixtures.ts';
 
 /**
  * chDB runs one statement at a time per connection (Session). A long statement (here 2.5 s of
@@ -77,5 +80,46 @@ describe('chDB executors with a connection of their own', () => {
     await extra.close();
     await expect(own.query('SELECT count() AS n FROM t')).resolves.toEqual([{ n: '5' }]);
     await expect(shared.query('SELECT count() AS n FROM t')).resolves.toEqual([{ n: '5' }]);
+  });
+});
+
+describe("the ingestion backend's tables for the detectors (openTables)", () => {
+  it('are on a connection of their own: their statements do not wait for the pipeline’s', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigie-own-backend-'));
+    const backend = await openStoreBackend(
+      {
+        dataDir: dir,
+        database: 'own_backend',
+        textTtlDays: 180,
+        logger: pino({ level: 'silent' }),
+      },
+      () => createCountingStage(),
+    );
+    try {
+      const detectors = await backend.openTables!();
+      try {
+        const pipelineSide = backend.tables!.executor;
+        const count = (ex: ClickHouseExecutor) => ex.query('SELECT count() AS n FROM flags');
+        expect(await firstToFinish(pipelineSide, count, detectors.store.executor)).toEqual([
+          'short',
+          'long',
+        ]);
+        // The same store: what one side writes, the other reads.
+        await detectors.store.executor.command(
+          'CREATE TABLE own_probe (id UInt32) ENGINE = MergeTree ORDER BY id',
+        );
+        await detectors.store.executor.insert('own_probe', ['id'], [[7]]);
+        expect(await pipelineSide.query('SELECT id FROM own_probe')).toEqual([{ id: 7 }]);
+      } finally {
+        await detectors.close();
+      }
+      // Closing the detectors' connection leaves the pipeline's open.
+      await expect(backend.tables!.executor.query('SELECT 1 AS one')).resolves.toEqual([
+        { one: 1 },
+      ]);
+    } finally {
+      await backend.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
