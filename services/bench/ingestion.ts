@@ -83,8 +83,12 @@ export async function openBenchIngestion(options: OpenIngestionOptions): Promise
       textTtlDays: config.VIGIE_TEXT_TTL_DAYS,
     });
     opened.push(() => backend.close());
-    // A second executor on the same directory shares the process's chDB session.
-    const executor: ClickHouseExecutor = await createExecutor(storeOptions);
+    // The detector's connection of its own, as `vigie run` and `vigie start` give it: its reads
+    // and flag writes do not queue behind the pipeline's inserts.
+    const executor: ClickHouseExecutor = await createExecutor({
+      ...storeOptions,
+      ownConnection: true,
+    });
     opened.push(() => executor.close());
     const store = createStore({ executor, logger, textTtlDays: config.VIGIE_TEXT_TTL_DAYS });
     opened.push(() => store.close());
