@@ -4,9 +4,9 @@ import type { Logger } from 'pino';
 import { VigieError } from '../../streams/errors.ts';
 import { CSV_INSERT_SETTINGS, csvKinds, CsvUnsupportedValue, encodeCsvRows } from './csv-rows.ts';
 import type { CsvColumnKind } from './csv-rows.ts';
-import { DEFAULT_CHDB_MERGE_NICE, type ClickHouseExecutor } from './executor.ts';
+import { DEFAULT_CHDB_MERGE_NICE, type ClickHouseExecutor, type QueryOptions } from './executor.ts';
 import { toStoreError } from './errors.ts';
-import { assertIdentifier, withSettings } from './sql.ts';
+import { assertIdentifier, inlineParams, withSettings } from './sql.ts';
 
 export interface ChdbExecutorOptions {
   dataDir: string;
@@ -49,6 +49,13 @@ const sessions = new Map<string, OpenSession>();
  */
 const OUTPUT_ARGS = ['--output_format_json_quote_64bit_integers=1'];
 
+/**
+ * Longest statement text the engine parses (default 256 KiB). Lookups with inlined parameters
+ * (`QueryOptions.inlineParams`) carry a chunk's ids in their text: 5,000 events of 128-character
+ * ids are ~700 KB.
+ */
+const QUERY_SIZE_ARGS = [`--max_query_size=${16 * 1024 * 1024}`];
+
 const MiB = 1024 * 1024;
 
 /**
@@ -69,6 +76,7 @@ const CHDB_SERVER_SETTINGS: Readonly<Record<string, number>> = {
 
 const CONNECTION_ARGS = [
   ...OUTPUT_ARGS,
+  ...QUERY_SIZE_ARGS,
   ...Object.entries(CHDB_SERVER_SETTINGS).map(([name, value]) => `--${name}=${value}`),
 ];
 
@@ -245,15 +253,19 @@ export async function createChdbExecutor(
       run('command', async () => {
         await session.queryAsync(use + withSettings(sql, opts?.settings));
       }),
-    query: <T>(
-      sql: string,
-      opts?: { params?: Record<string, unknown>; settings?: Record<string, string | number> },
-    ) =>
+    query: <T>(sql: string, opts?: QueryOptions) =>
       run('query', async () => {
-        const text = use + withSettings(sql, opts?.settings);
-        const result = opts?.params
-          ? await session.queryBindAsync(text, opts.params, { format: 'JSONEachRow' })
-          : await session.queryAsync(text, { format: 'JSONEachRow' });
+        const params = opts?.params;
+        const inlined =
+          params && opts?.inlineParams ? inlineParams(sql, params) : params ? undefined : sql;
+        const result =
+          inlined !== undefined
+            ? await session.queryAsync(use + withSettings(inlined, opts?.settings), {
+                format: 'JSONEachRow',
+              })
+            : await session.queryBindAsync(use + withSettings(sql, opts?.settings), params!, {
+                format: 'JSONEachRow',
+              });
         return parseJsonEachRow<T>(result.text());
       }),
     insert: (table, columns, rows, opts) =>

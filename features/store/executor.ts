@@ -12,10 +12,7 @@ export interface ClickHouseExecutor {
   /** DDL / statements with no result. */
   command(sql: string, options?: { settings?: Record<string, string | number> }): Promise<void>;
   /** SELECT returning rows as objects (JSONEachRow). `params` bind `{name:Type}` placeholders. */
-  query<T = Record<string, unknown>>(
-    sql: string,
-    options?: { params?: Record<string, unknown>; settings?: Record<string, string | number> },
-  ): Promise<T[]>;
+  query<T = Record<string, unknown>>(sql: string, options?: QueryOptions): Promise<T[]>;
   /**
    * Batched insert of positional rows (JSONCompactEachRow; chDB may send CSV, see `types`).
    * Callers batch 1k–100k rows.
@@ -28,6 +25,21 @@ export interface ClickHouseExecutor {
   ): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+export interface QueryOptions {
+  params?: Record<string, unknown>;
+  settings?: Record<string, string | number>;
+  /**
+   * chDB only, for statements the service writes itself (no placeholder inside a string literal
+   * or comment): send the parameters as literals in the statement (`inlineParams`) instead of
+   * binding them. chdb 3.4 starts a bound query only once the event loop turns (the process-wide
+   * chain it keeps for parameterized queries advances in a promise reaction), and runs one bound
+   * query at a time across all connections; an unbound one starts at once and runs beside the
+   * other connections'. So a lookup sent before a stretch of synchronous work runs during it.
+   * A type or value `inlineParams` does not write falls back to binding. A server binds as usual.
+   */
+  inlineParams?: boolean;
 }
 
 export interface InsertOptions {

@@ -2,7 +2,12 @@
  * The ClickHouse store: executors (embedded chDB or a server), migrations, one module per table,
  * the batched writer, read-only analyst queries and erasure. This file is the store's only door.
  */
-export type { ClickHouseExecutor, CreateExecutorOptions, InsertOptions } from './executor.ts';
+export type {
+  ClickHouseExecutor,
+  CreateExecutorOptions,
+  InsertOptions,
+  QueryOptions,
+} from './executor.ts';
 export { createExecutor, DEFAULT_CHDB_MERGE_NICE } from './executor.ts';
 export { toStoreError } from './errors.ts';
 export { MIGRATIONS, DEFAULT_TEXT_TTL_DAYS, migrate } from './migrations/index.ts';

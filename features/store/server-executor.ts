@@ -1,7 +1,7 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { Logger } from 'pino';
 import { VigieError } from '../../streams/errors.ts';
-import type { ClickHouseExecutor } from './executor.ts';
+import type { ClickHouseExecutor, QueryOptions } from './executor.ts';
 import { toStoreError } from './errors.ts';
 import { assertIdentifier } from './sql.ts';
 
@@ -99,10 +99,8 @@ export async function createServerExecutor(
           clickhouse_settings: opts?.settings as ClickHouseSettings | undefined,
         });
       }),
-    query: <T>(
-      sql: string,
-      opts?: { params?: Record<string, unknown>; settings?: Record<string, string | number> },
-    ) =>
+    // `inlineParams` is chDB's: a server's client binds without either of its costs.
+    query: <T>(sql: string, opts?: QueryOptions) =>
       run('query', async () => {
         const result = await client.query({
           query: sql,

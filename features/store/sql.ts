@@ -66,6 +66,82 @@ export function withSettings(
   return sql.replace(/[\s;]+$/u, '') + clause;
 }
 
+const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*):([^{}]+)\}/g;
+const INTEGER_TYPES = new Set([
+  'UInt8',
+  'UInt16',
+  'UInt32',
+  'UInt64',
+  'Int8',
+  'Int16',
+  'Int32',
+  'Int64',
+]);
+const DATETIME64_UTC = "DateTime64(3, 'UTC')";
+const DATETIME_TEXT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,9})?$/;
+const INTEGER_TEXT = /^-?\d{1,20}$/;
+
+/** The literal of one value of a scalar type, or undefined when it is not one this writes. */
+function scalarLiteral(type: string, value: unknown): string | undefined {
+  if (type === 'String') return typeof value === 'string' ? quoteString(value) : undefined;
+  if (type === DATETIME64_UTC) {
+    return typeof value === 'string' && DATETIME_TEXT.test(value) ? quoteString(value) : undefined;
+  }
+  if (!INTEGER_TYPES.has(type)) return undefined;
+  const text =
+    typeof value === 'number'
+      ? Number.isSafeInteger(value)
+        ? String(value)
+        : undefined
+      : typeof value === 'bigint' || (typeof value === 'string' && INTEGER_TEXT.test(value))
+        ? String(value)
+        : undefined;
+  if (text === undefined || (type.startsWith('U') && text.startsWith('-'))) return undefined;
+  return text;
+}
+
+/** `CAST(literal AS Type)` for a parameter value, as ClickHouse substitutes a bound one. */
+function paramLiteral(type: string, value: unknown): string | undefined {
+  const array = /^Array\((.+)\)$/.exec(type);
+  let literal: string | undefined;
+  if (array) {
+    if (!Array.isArray(value)) return undefined;
+    const items: string[] = [];
+    for (const item of value) {
+      const one = scalarLiteral(array[1]!, item);
+      if (one === undefined) return undefined;
+      items.push(one);
+    }
+    literal = `[${items.join(',')}]`;
+  } else {
+    literal = scalarLiteral(type, value);
+  }
+  return literal === undefined ? undefined : `CAST(${literal} AS ${type})`;
+}
+
+/**
+ * The statement with its `{name:Type}` placeholders replaced by the values' literals, each cast
+ * to its type (as ClickHouse does with a bound parameter), or undefined when a placeholder has no
+ * value or a type or value this does not write: String, the integer types, DateTime64(3, 'UTC')
+ * as `YYYY-MM-DD HH:MM:SS[.fff]` text, and arrays of these. Strings go through `quoteString`.
+ * For statements the service writes itself: a placeholder inside a string literal or a comment
+ * would be replaced too.
+ */
+export function inlineParams(sql: string, params: Record<string, unknown>): string | undefined {
+  let complete = true;
+  const inlined = sql.replace(PLACEHOLDER, (whole, name: string, type: string) => {
+    const literal = Object.hasOwn(params, name)
+      ? paramLiteral(type.trim(), params[name])
+      : undefined;
+    if (literal === undefined) {
+      complete = false;
+      return whole;
+    }
+    return literal;
+  });
+  return complete ? inlined : undefined;
+}
+
 const DAY_MS = 86_400_000;
 /** 9999-12-31 23:59:59.999 UTC, the last time with a four-digit year. */
 const MAX_FOUR_DIGIT_YEAR_MS = 253_402_300_799_999;
