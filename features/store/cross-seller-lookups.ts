@@ -117,7 +117,8 @@ export function createStoreCrossSellerLookups(
 
   const query = async <T>(sql: string, params: Record<string, unknown>): Promise<T[]> => {
     queries += 1;
-    return executor.query<T>(sql, { params });
+    // Inside the engine's work on a chunk: started at once, beside the pipeline's (QueryOptions).
+    return executor.query<T>(sql, { params, inlineParams: true });
   };
 
   async function identifiers(request: CrossSellerRequest, out: CrossSellerLookups) {

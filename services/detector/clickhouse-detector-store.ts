@@ -200,7 +200,8 @@ export function createClickHouseDetectorStore(store: Store): DetectorStore {
            GROUP BY flag_id
          ) AS r ON r.flag_id = f.flag_id
          ORDER BY f.flagged_at, f.updated_at`,
-        { params: { ids: [...sellerIds] } },
+        // Per batch of the pipeline's: not chained behind its bound lookups (QueryOptions).
+        { params: { ids: [...sellerIds] }, inlineParams: true },
       );
       for (const row of rows) {
         const state = states.get(row.seller_id) ?? { dismissed: [] as DismissedFlag[] };
@@ -230,7 +231,7 @@ export function createClickHouseDetectorStore(store: Store): DetectorStore {
       // A re-emitted flag keeps the review status it already has (a confirmed flag stays so).
       const existing = await executor.query<{ flag_id: string; status: string }>(
         `SELECT flag_id, status FROM flags FINAL WHERE flag_id IN {ids:Array(String)}`,
-        { params: { ids: flags.map((f) => f.flag_id) } },
+        { params: { ids: flags.map((f) => f.flag_id) }, inlineParams: true },
       );
       const status = new Map(existing.map((r) => [r.flag_id, r.status]));
       await store.flags.insert(

@@ -108,7 +108,7 @@ export function createPipelineStore(
          AND version_at < {until:DateTime64(3, 'UTC')}
        ORDER BY version_at DESC
        LIMIT {n:UInt32} BY seller_id, listing_id`,
-      { params: query.params, settings: { max_threads: 1 } },
+      { params: query.params, settings: { max_threads: 1 }, inlineParams: true },
     );
     const versions: StoredListingBase[] = rows.map((r) => ({
       ...r,
@@ -141,6 +141,7 @@ export function createPipelineStore(
           at: unique(versions.map((v) => formatDateTime64(v.version_at))),
         },
         settings: { max_threads: 1 },
+        inlineParams: true,
       },
     );
     const versionKey = (sellerId: string, listingId: string, at: number) =>
@@ -236,6 +237,8 @@ export function createPipelineStore(
             to: formatDateTime64(to + 1),
             ids: unique(events.map((e) => e.event_id)),
           },
+          // Started at once, so that it runs while the engine applies the chunk (QueryOptions).
+          inlineParams: true,
         },
       );
       return new Set(rows.map((r) => r.event_id));
