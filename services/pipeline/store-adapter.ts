@@ -68,6 +68,8 @@ export function createPipelineStore(
    * and keep none of its text (the edit carries only what changed).
    */
   let versionsWritten: Promise<void> = Promise.resolve();
+  /** `writeEvents` calls whose listing versions are not stored yet (0: `versionsWritten` is). */
+  let versionsInFlight = 0;
 
   /** The previous-versions query of a chunk's events: undefined when it holds no edit. */
   function versionsQuery(events: readonly MarketplaceEvent[]): VersionsQuery | undefined {
@@ -171,7 +173,12 @@ export function createPipelineStore(
     const query = versionsQuery(events);
     if (query === undefined) return;
     const after = versionsWritten;
-    const rows = after.then(() => previousVersions(query, events));
+    // Sent now when no versions are being written, not from a promise reaction: the engine's
+    // synchronous work on the chunk comes next, and the read should run during it.
+    const rows =
+      versionsInFlight === 0
+        ? previousVersions(query, events)
+        : after.then(() => previousVersions(query, events));
     rows.catch(() => undefined);
     early = { key: query.key, after, rows };
   }
@@ -317,6 +324,7 @@ export function createPipelineStore(
       let settled!: () => void;
       const own = new Promise<void>((resolve) => (settled = resolve));
       versionsWritten = Promise.all([before, own]).then(() => undefined);
+      versionsInFlight += 1;
       try {
         // Only an edit reads earlier versions (after the previous chunks' versions are stored);
         // a chunk without one need not wait.
@@ -325,6 +333,7 @@ export function createPipelineStore(
         if (versions.length > 0) await store.listingTexts.append(versions);
         await Promise.all([store.identifierLinks.flush(), store.listingTexts.flush()]);
       } finally {
+        versionsInFlight -= 1;
         settled();
       }
       await store.events.append(
