@@ -11,6 +11,8 @@ export interface OpenStoreOptions {
   logger?: Logger;
   /** chDB only: nice value of the engine's merge threads (CreateExecutorOptions.mergeNice). */
   mergeNice?: number;
+  /** chDB only: a connection of its own (CreateExecutorOptions.ownConnection). */
+  ownConnection?: boolean;
 }
 
 export interface OpenedStore {
@@ -31,6 +33,7 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
     database: options.database,
     logger: options.logger,
     mergeNice: options.mergeNice,
+    ownConnection: options.ownConnection,
   });
   try {
     const store = createStore({

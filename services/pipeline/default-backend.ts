@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { createExecutor, createStore, openStore, type Store } from '../../features/store/index.ts';
+import { openStore, type Store } from '../../features/store/index.ts';
 import type { SellerFeaturesRow } from '../../features/store/tables/seller-features.ts';
 import type { IngestionBackend, OpenBackendOptions, OpenFlagHook } from './backend.ts';
 import { loadPipelineConfig } from './config.ts';
@@ -36,29 +36,9 @@ export async function openStoreBackend(
       features,
       tables: store,
       async openTables() {
-        const executor = await createExecutor({
-          url: options.url,
-          dataDir: options.dataDir,
-          database: options.database,
-          logger: options.logger,
-          mergeNice: options.mergeNice,
-          ownConnection: true,
-        });
-        const tables = createStore({
-          executor,
-          logger: options.logger,
-          textTtlDays: options.textTtlDays,
-        });
-        return {
-          store: tables,
-          async close() {
-            try {
-              await tables.close();
-            } finally {
-              await executor.close();
-            }
-          },
-        };
+        // Migrated already: its own `migrate` finds nothing to do.
+        const own = await openStore({ ...options, ownConnection: true });
+        return { store: own.store, close: () => own.close() };
       },
       close: () => opened.close(),
     };
