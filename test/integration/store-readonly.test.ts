@@ -110,7 +110,9 @@ for (const backend of await clickHouseBackends()) {
       expect((await runReadonlyQuery(executor, 'EXPLAIN SELECT 1')).rows.length).toBeGreaterThan(0);
       const union = await runReadonlyQuery(
         executor,
-        'SELECT 1 AS x UNION ALL SELECT 2 AS x ORDER BY x',
+        // ORDER BY inside a UNION ALL orders its last SELECT only: the branches may come in
+        // either order, so the union is ordered from outside.
+        'SELECT x FROM (SELECT 1 AS x UNION ALL SELECT 2 AS x) ORDER BY x',
       );
       expect(union.rows).toEqual([{ x: 1 }, { x: 2 }]);
     });
