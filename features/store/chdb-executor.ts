@@ -49,14 +49,14 @@ const sessions = new Map<string, OpenSession>();
  */
 const OUTPUT_ARGS = ['--output_format_json_quote_64bit_integers=1'];
 
+const MiB = 1024 * 1024;
+
 /**
  * Longest statement text the engine parses (default 256 KiB). Lookups with inlined parameters
  * (`QueryOptions.inlineParams`) carry a chunk's ids in their text: 5,000 events of 128-character
  * ids are ~700 KB.
  */
-const QUERY_SIZE_ARGS = [`--max_query_size=${16 * 1024 * 1024}`];
-
-const MiB = 1024 * 1024;
+const QUERY_SIZE_ARGS = [`--max_query_size=${16 * MiB}`];
 
 /**
  * Server settings for an embedded engine that shares its process with the service: the caches
@@ -256,16 +256,17 @@ export async function createChdbExecutor(
     query: <T>(sql: string, opts?: QueryOptions) =>
       run('query', async () => {
         const params = opts?.params;
-        const inlined =
-          params && opts?.inlineParams ? inlineParams(sql, params) : params ? undefined : sql;
+        // Unbound text: the statement as is, or with its parameters inlined when asked and able.
+        const unbound = !params ? sql : opts?.inlineParams ? inlineParams(sql, params) : undefined;
+        const format = { format: 'JSONEachRow' };
         const result =
-          inlined !== undefined
-            ? await session.queryAsync(use + withSettings(inlined, opts?.settings), {
-                format: 'JSONEachRow',
-              })
-            : await session.queryBindAsync(use + withSettings(sql, opts?.settings), params!, {
-                format: 'JSONEachRow',
-              });
+          unbound !== undefined
+            ? await session.queryAsync(use + withSettings(unbound, opts?.settings), format)
+            : await session.queryBindAsync(
+                use + withSettings(sql, opts?.settings),
+                params!,
+                format,
+              );
         return parseJsonEachRow<T>(result.text());
       }),
     insert: (table, columns, rows, opts) =>
