@@ -94,7 +94,9 @@ describe('encodeCsvRows', () => {
       expect(() => encodeCsvRows(rows, ['string', 'numbers'])).toThrow(CsvUnsupportedValue);
       expect(encodeInsert(rows, ['String', 'Array(UInt32)']).format).toBe('JSONCompactEachRow');
     }
-    expect(encodeInsert([['ok', [1]]], ['String', 'Array(UInt32)']).format).toBe('CSV');
+    expect(encodeInsert([['ok', [1]]], ['String', 'Array(UInt32)']).format).toBe('RowBinary');
+    // RowBinary leaves a null in a non-Nullable column to the text paths (stored as the default).
+    expect(encodeInsert([[null, [1]]], ['String', 'Array(UInt32)']).format).toBe('CSV');
     expect(encodeInsert([['ok', [1]]]).format).toBe('JSONCompactEachRow');
   });
 });

@@ -14,7 +14,8 @@ export interface ClickHouseExecutor {
   /** SELECT returning rows as objects (JSONEachRow). `params` bind `{name:Type}` placeholders. */
   query<T = Record<string, unknown>>(sql: string, options?: QueryOptions): Promise<T[]>;
   /**
-   * Batched insert of positional rows (JSONCompactEachRow; chDB may send CSV, see `types`).
+   * Batched insert of positional rows (JSONCompactEachRow; chDB sends RowBinary or CSV when it
+   * knows the `types`).
    * Callers batch 1k–100k rows.
    */
   insert(
@@ -44,9 +45,10 @@ export interface QueryOptions {
 
 export interface InsertOptions {
   /**
-   * The columns' ClickHouse types, in `columns` order. With them chDB sends tables that have
-   * numeric array columns as CSV, which its engine parses ~2× faster (features/store/csv-rows.ts);
-   * the stored values are the same.
+   * The columns' ClickHouse types, in `columns` order. With them chDB sends the rows as RowBinary
+   * through a staging file (features/store/row-binary.ts), or, for a value that encoder leaves to
+   * the text paths, tables that have numeric array columns as CSV, which its engine parses ~2×
+   * faster than JSON (features/store/csv-rows.ts). The stored values are the same.
    */
   types?: readonly string[];
 }

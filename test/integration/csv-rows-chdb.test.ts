@@ -1,14 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { encodeInsert } from '../../features/store/chdb-executor.ts';
 import { createExecutor, type ClickHouseExecutor } from '../../features/store/executor.ts';
 
 /**
- * The engine's side: CSV rows read back exactly as the same rows sent as JSONCompactEachRow
- * (the executor's other path), for the awkward strings, numbers and NULLs.
+ * The engine's side: RowBinary and CSV rows read back exactly as the same rows sent as
+ * JSONCompactEachRow (the executor's fallback path), for the awkward strings, numbers and NULLs;
+ * and RowBinary's staging files do not outlive their insert.
  */
-describe('CSV and JSON inserts on chDB', () => {
+describe('RowBinary, CSV and JSON inserts on chDB', () => {
   let dir: string | undefined;
   let executor: ClickHouseExecutor | undefined;
   afterAll(async () => {
@@ -37,7 +39,7 @@ describe('CSV and JSON inserts on chDB', () => {
     ];
     const columns = types.map((_, i) => `c${i}`);
     const ddl = columns.map((c, i) => `${c} ${types[i]}`).join(', ');
-    for (const table of ['via_json', 'via_csv']) {
+    for (const table of ['via_json', 'via_row_binary', 'via_csv', 'via_json_csv_rows']) {
       await executor.command(`CREATE TABLE ${table} (${ddl}) ENGINE = MergeTree ORDER BY c0`);
     }
     const awkward = [
@@ -82,12 +84,61 @@ describe('CSV and JSON inserts on chDB', () => {
         [0, 1, 255],
       ]);
     }
+    expect(encodeInsert(rows, types).format).toBe('RowBinary');
     await executor.insert('via_json', columns, rows);
-    await executor.insert('via_csv', columns, rows, { types });
+    await executor.insert('via_row_binary', columns, rows, { types });
     const viaJson = await executor.query('SELECT * FROM via_json ORDER BY c0');
-    const viaCsv = await executor.query('SELECT * FROM via_csv ORDER BY c0');
+    const viaRowBinary = await executor.query('SELECT * FROM via_row_binary ORDER BY c0');
     expect(viaJson).toHaveLength(rows.length);
-    expect(viaCsv).toEqual(viaJson);
-    expect(viaCsv.map((r) => [r.c1, r.c2])).toEqual(rows.map((r) => [r[1], r[2]]));
+    expect(viaRowBinary).toEqual(viaJson);
+    expect(viaRowBinary.map((r) => [r.c1, r.c2])).toEqual(rows.map((r) => [r[1], r[2]]));
+
+    // A null in a non-Nullable column is left to the text paths, which store its default.
+    const csvRows = rows.map((r, k) => (k % 11 === 0 ? [r[0], null, ...r.slice(2)] : r));
+    expect(encodeInsert(csvRows, types).format).toBe('CSV');
+    await executor.insert('via_json_csv_rows', columns, csvRows);
+    await executor.insert('via_csv', columns, csvRows, { types });
+    const viaCsv = await executor.query('SELECT * FROM via_csv ORDER BY c0');
+    expect(viaCsv).toEqual(await executor.query('SELECT * FROM via_json_csv_rows ORDER BY c0'));
+    expect(viaCsv[0]!.c1).toBe('');
+
+    // Every staging file was removed after its insert; the process's folder stays until close.
+    const staging = join(dir, 'vigie-insert-staging');
+    expect(await readdir(staging)).toEqual([String(process.pid)]);
+    expect(await readdir(join(staging, String(process.pid)))).toEqual([]);
+  });
+
+  it('removes the staging folders of processes that are gone when it opens a directory', async () => {
+    // A directory whose path file() would read as a glob: its inserts go as text instead.
+    const other = await mkdtemp(join(tmpdir(), 'vigie-staging-{x}-'));
+    try {
+      // 999999999 is above Linux's largest pid; 1 is init, alive while this test runs.
+      for (const pid of ['999999999', '1']) {
+        await mkdir(join(other, 'vigie-insert-staging', pid), { recursive: true });
+      }
+      await executor?.close();
+      executor = undefined;
+      const reopened = await createExecutor({ dataDir: other, database: 'staging' });
+      try {
+        expect((await readdir(join(other, 'vigie-insert-staging'))).sort()).toEqual(
+          ['1', String(process.pid)].sort(),
+        );
+        await reopened.command('CREATE TABLE t (s String, n Array(UInt32)) ENGINE = Memory');
+        const rows = [
+          ['a', [1, 2]],
+          ['b', []],
+        ];
+        await reopened.insert('t', ['s', 'n'], rows, { types: ['String', 'Array(UInt32)'] });
+        expect(await reopened.query('SELECT s, n FROM t ORDER BY s')).toEqual([
+          { s: 'a', n: [1, 2] },
+          { s: 'b', n: [] },
+        ]);
+      } finally {
+        await reopened.close();
+      }
+      expect(await readdir(join(other, 'vigie-insert-staging'))).toEqual(['1']);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
   });
 });
