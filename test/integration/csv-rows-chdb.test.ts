@@ -108,6 +108,31 @@ describe('RowBinary, CSV and JSON inserts on chDB', () => {
     expect(await readdir(join(staging, String(process.pid)))).toEqual([]);
   });
 
+  it('names staging files apart across executors inserting at once', async () => {
+    const own = await createExecutor({ dataDir: dir!, database: 'csv_rows', ownConnection: true });
+    try {
+      await executor!.command(
+        'CREATE TABLE apart (w String, k UInt32) ENGINE = MergeTree ORDER BY k',
+      );
+      const types = ['String', 'UInt32'];
+      const writes = [executor!, own].flatMap((ex, w) =>
+        Array.from({ length: 20 }, (_, k) =>
+          ex.insert('apart', ['w', 'k'], [[`w${w}`, k]], { types }),
+        ),
+      );
+      await Promise.all(writes);
+      const rows = await executor!.query<{ w: string; n: string }>(
+        'SELECT w, count() AS n FROM apart GROUP BY w ORDER BY w',
+      );
+      expect(rows).toEqual([
+        { w: 'w0', n: '20' },
+        { w: 'w1', n: '20' },
+      ]);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('removes the staging folders of processes that are gone when it opens a directory', async () => {
     // A directory whose path file() would read as a glob: its inserts go as text instead.
     const other = await mkdtemp(join(tmpdir(), 'vigie-staging-{x}-'));
