@@ -227,9 +227,10 @@ function rowBinaryColumnsOf(types: readonly string[]): RowBinaryColumn[] | undef
   return columns ?? undefined;
 }
 
-export type InsertPayload =
-  | { format: 'RowBinary'; values: Buffer }
-  | { format: 'CSV' | 'JSONCompactEachRow'; values: Buffer };
+export interface InsertPayload {
+  format: 'RowBinary' | 'CSV' | 'JSONCompactEachRow';
+  values: Buffer;
+}
 
 /**
  * The insert payload: RowBinary when the column types are known and every value is one its

@@ -132,6 +132,8 @@ describe('RowBinary rows', () => {
     for (const [types, row] of refused) {
       expect(() => encodeRowBinary([row], plan(...types))).toThrow(RowBinaryUnsupported);
     }
+    // JSON writes -0 as 0.
+    expect(hex(encodeRowBinary([[-0]], plan('Float64')))).toBe('0000000000000000');
     // A Nullable column stores a non-finite number as NULL, as JSON's null does.
     expect(hex(encodeRowBinary([[NaN], [undefined]], plan('Nullable(Float64)')))).toBe('0101');
   });

@@ -195,7 +195,8 @@ export function encodeRowBinary(
       case 'f64':
         if (typeof v !== 'number' || !Number.isFinite(v)) unsupported(what);
         ensure(8);
-        off = buf.writeDoubleLE(v, off);
+        // JSON writes -0 as 0.
+        off = buf.writeDoubleLE(v === 0 ? 0 : v, off);
         return;
       default: {
         const [min, max] = INTEGER_LIMITS[scalar];
