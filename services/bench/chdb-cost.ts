@@ -295,7 +295,8 @@ async function main(): Promise<void> {
     const mergeEvents = await raw.query<{ event: string; value: string }>(
       `SELECT event, value FROM system.events
        WHERE event IN ('Merge', 'MergedRows', 'MergeTotalMilliseconds', 'MergedIntoCompactParts',
-                       'MergedIntoWideParts', 'InsertedRows', 'InsertQuery', 'SelectQuery')`,
+                       'MergedIntoWideParts', 'InsertedRows', 'InsertQuery', 'SelectQuery',
+                       'InsertedCompactParts', 'InsertedWideParts')`,
     );
     const parts = await raw.query<{ table: string; parts: string; rows: string; bytes: string }>(
       `SELECT table, count() AS parts, sum(rows) AS rows, sum(bytes_on_disk) AS bytes
