@@ -251,6 +251,7 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
       const finishing: Array<Promise<ChunkResult>> = [];
       let snapshots: Snapshot[] = [];
       let hooked: Promise<void> | undefined;
+      let snapshotsWritten: Promise<void> | undefined;
       try {
         await previous;
         for (let i = 0; i < decoded.events.length; i += batchSize) {
@@ -280,11 +281,18 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
         batch.taken?.();
         if (early && changed.size > 0) {
           // The hook reads (scores, looks flag states up) while the events are written, and
-          // awaits `stored` before it emits: after the previous batch's hook, as always.
-          const stored = Promise.all(finishing).then(() => undefined);
-          stored.catch(() => undefined);
+          // awaits `stored` before it emits: after the previous batch's hook, as always. The
+          // snapshots are written once the events are, and `stored` settles after both, so
+          // whoever gets a flag finds the seller's features that raised it in the store.
+          const written = snapshots;
+          snapshotsWritten = Promise.all(finishing).then(() => store.writeSnapshots(written));
+          snapshotsWritten.catch(() => undefined);
           await previousHook;
-          hooked = options.onChanged!([...changed].sort(), { priority, snapshots, stored });
+          hooked = options.onChanged!([...changed].sort(), {
+            priority,
+            snapshots,
+            stored: snapshotsWritten,
+          });
           hooked.catch(() => undefined);
         }
         const waitStarted = performance.now();
@@ -292,17 +300,16 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
         clock.add('events_write_wait', waitStarted);
       } catch (err) {
         await Promise.allSettled(finishing);
+        await snapshotsWritten?.catch(() => undefined);
         await hooked?.catch(() => undefined);
         throw err;
       }
       const changedSellers = [...changed].sort();
       await previousHook;
       if (hooked !== undefined) {
-        // Events stored: the snapshots are written while the hook finishes.
-        const written = store.writeSnapshots(snapshots);
-        written.catch(() => undefined);
+        // Events stored: the snapshots are being written while the hook finishes.
         const bothStarted = performance.now();
-        await Promise.all([written, hooked]);
+        await Promise.all([snapshotsWritten, hooked]);
         clock.add('snapshot_write_hook', bothStarted);
       } else if (changedSellers.length > 0) {
         if (readsStore || !options.onChanged) {

@@ -68,9 +68,11 @@ export type OnChangedSellers<Snapshot = unknown> = (
   /**
    * `snapshots`: the rows just written for these sellers (one per seller that has one).
    * `stored`: with `onChangedAwaitsStored`, the hook is called before the batch's events are
-   * stored, and this settles once they are (rejects if their write fails); the hook must await it
-   * before anything it does is durable or seen outside (a flag's evidence is then in the store).
-   * Otherwise absent: the events are stored before the hook is called.
+   * stored, and this settles once they and then the batch's snapshots are (rejects if either
+   * write fails); the hook must await it before anything it does is durable or seen outside (a
+   * flag's evidence and the features that raised it are then in the store).
+   * Otherwise absent: the events are stored before the hook is called (the snapshots too,
+   * unless `onChangedReadsStore` is false).
    */
   context: { priority: boolean; snapshots: readonly Snapshot[]; stored?: Promise<void> },
 ) => Promise<void>;

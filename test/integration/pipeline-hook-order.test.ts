@@ -133,7 +133,7 @@ describe('where a batch spent its time (stage metrics)', () => {
 });
 
 describe('a hook that awaits the stored events (onChangedAwaitsStored)', () => {
-  async function runEarly(options: { failWrite: boolean }) {
+  async function runEarly(options: { failWrite: boolean; failSnapshots?: boolean }) {
     const executor = await createExecutor({
       dataDir,
       database: uniqueDatabase(`hook_early_${String(options.failWrite)}`),
@@ -156,6 +156,8 @@ describe('a hook that awaits the stored events (onChangedAwaitsStored)', () => {
       },
       async writeSnapshots(rows) {
         t.writeStarted = at();
+        await new Promise((r) => setTimeout(r, 100));
+        if (options.failSnapshots) throw new Error('snapshot write failed');
         await inner.writeSnapshots(rows);
         t.writeEnded = at();
       },
@@ -206,9 +208,20 @@ describe('a hook that awaits the stored events (onChangedAwaitsStored)', () => {
     expect(handed).toBe(30);
     expect(t.hookStarted!).toBeLessThan(t.eventsStored!);
     expect(t.storedSeen!).toBeGreaterThan(t.eventsStored!);
-    // The snapshots still follow the events; the ack follows everything.
+    // The snapshots still follow the events, and `stored` settles only once they are written
+    // too: a flag's reader finds the features that raised it. The ack follows everything.
     expect(t.writeStarted!).toBeGreaterThan(t.eventsStored!);
+    expect(t.storedSeen!).toBeGreaterThan(t.writeEnded!);
     expect(t.acked!).toBeGreaterThan(Math.max(t.writeEnded!, t.hookEnded!));
+  });
+
+  it('sees `stored` reject when the snapshot write fails; no ack', async () => {
+    const { t, outcome } = await runEarly({ failWrite: false, failSnapshots: true });
+    expect(outcome).toHaveProperty('error');
+    expect(t.eventsStored).toBeDefined();
+    expect(t.storedFailed).toBe(true);
+    expect(t.hookEnded).toBeUndefined();
+    expect(t.acked).toBeUndefined();
   });
 
   it('sees `stored` reject when the events write fails; nothing written, no ack', async () => {
