@@ -203,29 +203,26 @@ const INSERT_SETTINGS: Readonly<Record<string, string | number>> = {
 
 const CSV_SETTINGS = { ...INSERT_SETTINGS, ...CSV_INSERT_SETTINGS };
 
-/** CSV column kinds per column-type list (the tables' lists are long-lived constants). */
-const csvKindsCache = new WeakMap<readonly string[], CsvColumnKind[] | null>();
-
-function csvKindsOf(types: readonly string[]): CsvColumnKind[] | undefined {
-  let kinds = csvKindsCache.get(types);
-  if (kinds === undefined) {
-    kinds = csvKinds(types) ?? null;
-    csvKindsCache.set(types, kinds);
-  }
-  return kinds ?? undefined;
+/**
+ * `plan` memoised per column-type list (the tables' lists are long-lived constants); undefined
+ * (a type the format does not write) is remembered too.
+ */
+function memoisedByTypes<T>(
+  plan: (types: readonly string[]) => T | undefined,
+): (types: readonly string[]) => T | undefined {
+  const cache = new WeakMap<readonly string[], T | null>();
+  return (types) => {
+    let planned = cache.get(types);
+    if (planned === undefined) {
+      planned = plan(types) ?? null;
+      cache.set(types, planned);
+    }
+    return planned ?? undefined;
+  };
 }
 
-/** RowBinary plans per column-type list, as above. */
-const rowBinaryCache = new WeakMap<readonly string[], RowBinaryColumn[] | null>();
-
-function rowBinaryColumnsOf(types: readonly string[]): RowBinaryColumn[] | undefined {
-  let columns = rowBinaryCache.get(types);
-  if (columns === undefined) {
-    columns = rowBinaryColumns(types) ?? null;
-    rowBinaryCache.set(types, columns);
-  }
-  return columns ?? undefined;
-}
+const csvKindsOf = memoisedByTypes<CsvColumnKind[]>(csvKinds);
+const rowBinaryColumnsOf = memoisedByTypes<RowBinaryColumn[]>(rowBinaryColumns);
 
 export interface InsertPayload {
   format: 'RowBinary' | 'CSV' | 'JSONCompactEachRow';
