@@ -12,6 +12,8 @@
  * escaped) inside a quoted field. The settings below pin the reader's behaviour.
  */
 
+import { grownBuffer, isWellFormedString } from './byte-buffer.ts';
+
 /** How a column's values are written. */
 export type CsvColumnKind = 'string' | 'number' | 'bool' | 'numbers' | 'strings';
 
@@ -114,10 +116,6 @@ const DQ = /"/g;
 const SQL_ESCAPE = /[\\']/g;
 const UINT32_MAX = 0xffffffff;
 
-interface WellFormed {
-  isWellFormed(): boolean;
-}
-
 /** Encodes rows (values in `kinds` order) as CSV lines; throws CsvUnsupportedValue (see it). */
 export function encodeCsvRows(
   rows: readonly (readonly unknown[])[],
@@ -127,12 +125,7 @@ export function encodeCsvRows(
   let off = 0;
 
   function ensure(bytes: number): void {
-    if (off + bytes <= buf.length) return;
-    let size = buf.length * 2;
-    while (size < off + bytes) size *= 2;
-    const grown = Buffer.allocUnsafe(size);
-    buf.copy(grown, 0, 0, off);
-    buf = grown;
+    if (off + bytes > buf.length) buf = grownBuffer(buf, off, off + bytes);
   }
 
   function writeAscii(text: string): void {
@@ -151,7 +144,7 @@ export function encodeCsvRows(
   /** `text` as a double-quoted CSV field. */
   function writeQuoted(text: string): void {
     // UTF-8 has no encoding for a lone surrogate; JSON escapes it, so that batch goes as JSON.
-    if (!(text as unknown as WellFormed).isWellFormed()) unsupported('a string (lone surrogate)');
+    if (!isWellFormedString(text)) unsupported('a string (lone surrogate)');
     const body = text.indexOf('"') === -1 ? text : text.replace(DQ, '""');
     ensure(body.length * 3 + 2);
     buf[off++] = QUOTE;

@@ -11,6 +11,8 @@
  * RowBinaryUnsupported and that batch goes as text.
  */
 
+import { grownBuffer, isWellFormedString } from './byte-buffer.ts';
+
 /** Thrown for a value this encoder does not write exactly as the JSON path stores it. */
 export class RowBinaryUnsupported extends Error {}
 
@@ -122,10 +124,6 @@ export function parseDateTime64Text(text: string): number | undefined {
   return at;
 }
 
-interface WellFormed {
-  isWellFormed(): boolean;
-}
-
 /** Encodes rows (values in `columns` order); throws RowBinaryUnsupported (see it). */
 export function encodeRowBinary(
   rows: readonly (readonly unknown[])[],
@@ -135,12 +133,7 @@ export function encodeRowBinary(
   let off = 0;
 
   function ensure(bytes: number): void {
-    if (off + bytes <= buf.length) return;
-    let size = buf.length * 2;
-    while (size < off + bytes) size *= 2;
-    const grown = Buffer.allocUnsafe(size);
-    buf.copy(grown, 0, 0, off);
-    buf = grown;
+    if (off + bytes > buf.length) buf = grownBuffer(buf, off, off + bytes);
   }
 
   function writeVarUint(n: number): void {
@@ -155,7 +148,7 @@ export function encodeRowBinary(
   function writeString(v: unknown, what: string): void {
     if (typeof v !== 'string') unsupported(what);
     // UTF-8 has no encoding for a lone surrogate; JSON escapes it, so that batch goes as JSON.
-    if (!(v as unknown as WellFormed).isWellFormed()) unsupported(`${what} (lone surrogate)`);
+    if (!isWellFormedString(v)) unsupported(`${what} (lone surrogate)`);
     // At most 3 bytes per UTF-16 unit: a short string's length fits one varint byte unmeasured.
     if (v.length * 3 < 0x80) {
       ensure(1 + v.length * 3);
