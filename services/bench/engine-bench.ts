@@ -2,13 +2,19 @@
  * Engine-only benchmark (issue 6): the feature engine's CPU per event and memory per seller,
  * without Kafka or the store, so before/after figures of an engine change are comparable.
  *
- *   npx tsx services/bench/engine-bench.ts [events] [--rows] [--seed N] [--then N [--idle MS]]
+ *   npx tsx services/bench/engine-bench.ts [events] [--rows] [--snapshots] [--seed N]
+ *     [--then N [--idle MS]]
  *
  * Simulates ~`events` events (services/simulator, 30 days, as services/bench/dataset.ts does),
  * decodes them as the pipeline does (decodeBatch), and applies them to the engine in batches of
  * 5,000 with the in-memory cross-seller index (the pipeline's memory mode). `--rows` also builds
  * the `listing_texts` rows of each batch (services/pipeline/table-rows.ts) with the engine's text
- * analyser, as the pipeline does. Prints events per CPU-second of the engine (and rows) calls
+ * analyser, as the pipeline does. `--snapshots` also builds, after each batch, the
+ * `seller_features` row of every seller the batch changed, at that seller's latest event time,
+ * as the pipeline's engine stage does (services/pipeline/engine-stage.ts: derivation, evidence
+ * and its JSON), and prints their CPU per row and a digest of the rows; then, apart from the
+ * engine's garbage, the fastest of five passes that build every held seller's row
+ * (`snapshot_pass_us`, wall time per row on the main thread). Prints events per CPU-second of the engine (and rows) calls
  * only (process.cpuUsage, user + system, GC threads included; decoding apart), the V8 heap per
  * seller after a full GC (`heap_bytes_per_seller`: engine and in-memory index, against the heap
  * before the first batch; `array_buffer_bytes_per_seller`: their typed arrays, outside the heap;
@@ -37,6 +43,7 @@ import {
 import { createTextAnalyser } from '../../features/text/index.ts';
 import type { RawRecord } from '../../streams/contract/index.ts';
 import { decodeBatch } from '../pipeline/decode-batch.ts';
+import { snapshotRow } from '../pipeline/engine-stage.ts';
 import { createTableRowBuilder } from '../pipeline/table-rows.ts';
 import { DATASET_DAYS, simulatedLines } from './dataset.ts';
 import { EVENTS_PER_SELLER } from './options.ts';
@@ -51,6 +58,7 @@ interface EngineBenchOptions {
   events: number;
   seed: number;
   rows: boolean;
+  snapshots: boolean;
   then: number;
   idle: number;
 }
@@ -60,19 +68,21 @@ function parseArgs(argv: readonly string[]): EngineBenchOptions {
     events: 200_000,
     seed: 42,
     rows: false,
+    snapshots: false,
     then: 0,
     idle: 0,
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] as string;
     if (arg === '--rows') options.rows = true;
+    else if (arg === '--snapshots') options.snapshots = true;
     else if (arg === '--seed') options.seed = Number(argv[(i += 1)]);
     else if (arg === '--then') options.then = Number(argv[(i += 1)]);
     else if (arg === '--idle') options.idle = Number(argv[(i += 1)]);
     else if (/^\d+$/.test(arg)) options.events = Number(arg);
     else
       throw new Error(
-        `unknown argument ${arg}; usage: engine-bench [events] [--rows] [--seed N] ` +
+        `unknown argument ${arg}; usage: engine-bench [events] [--rows] [--snapshots] [--seed N] ` +
           '[--then N [--idle MS]]',
       );
   }
@@ -196,6 +206,11 @@ async function main(): Promise<void> {
   let rowsCpu = 0;
   let decodeCpu = 0;
   let rowCount = 0;
+  let snapshotCpu = 0;
+  let snapshotCount = 0;
+  const snapshotsHash = createHash('sha256');
+  /** Latest event time per seller, as the engine stage keeps it for a snapshot's `as_of`. */
+  const lastAt = new Map<string, number>();
   for (let start = 0; start < lines.length; start += BATCH) {
     const t0 = cpuMs();
     const records: RawRecord[] = lines.slice(start, start + BATCH).map((line, i) => ({
@@ -210,8 +225,21 @@ async function main(): Promise<void> {
       [],
     );
     const t2 = cpuMs();
-    engine.apply(batch);
+    const changed = engine.apply(batch);
     const t3 = cpuMs();
+    if (options.snapshots) {
+      for (const { event } of batch) {
+        const at = Date.parse(event.occurred_at);
+        if (at > (lastAt.get(event.seller_id) ?? -Infinity)) lastAt.set(event.seller_id, at);
+      }
+      const s0 = cpuMs();
+      const built = [...changed]
+        .sort()
+        .map((id) => snapshotRow(engine.features(id, lastAt.get(id) ?? engine.watermark()), 0));
+      snapshotCpu += cpuMs() - s0;
+      snapshotCount += built.length;
+      for (const row of built) snapshotsHash.update(JSON.stringify(row)).update('\n');
+    }
     for (const r of rows ?? []) {
       rowsHash.update(
         `${r.normalized_text}\u0000${r.minhash.join(',')}\u0000${r.obfuscation_score}\n`,
@@ -226,6 +254,17 @@ async function main(): Promise<void> {
   const heapAfter = heapUsed();
   const buffersAfter = process.memoryUsage().arrayBuffers;
   const held = engine.sellers().length;
+  let snapshotPass = Infinity;
+  if (options.snapshots) {
+    const ids = engine.sellers();
+    for (let pass = 0; pass < 5; pass += 1) {
+      collectGarbage();
+      const s0 = performance.now();
+      for (const id of ids)
+        snapshotRow(engine.features(id, lastAt.get(id) ?? engine.watermark()), 0);
+      snapshotPass = Math.min(snapshotPass, performance.now() - s0);
+    }
+  }
   const digest = featuresDigest(engine);
   const stats = engine.stats();
   const then = options.then > 0 ? await afterDrain(engine, index, options) : undefined;
@@ -248,6 +287,15 @@ async function main(): Promise<void> {
           rows_cpu_s: +(rowsCpu / 1000).toFixed(2),
           rows_and_engine_events_per_cpu_s: Math.round(events / ((engineCpu + rowsCpu) / 1000)),
           rows_digest: rowsHash.digest('hex').slice(0, 16),
+        }
+      : {}),
+    ...(options.snapshots
+      ? {
+          snapshots: snapshotCount,
+          snapshots_cpu_s: +(snapshotCpu / 1000).toFixed(2),
+          snapshot_us: +((snapshotCpu * 1000) / snapshotCount).toFixed(1),
+          snapshot_pass_us: +((snapshotPass * 1000) / held).toFixed(1),
+          snapshots_digest: snapshotsHash.digest('hex').slice(0, 16),
         }
       : {}),
     decode_cpu_s: +(decodeCpu / 1000).toFixed(2),

@@ -7,6 +7,7 @@ import {
   type CrossSellerIndex,
   type FeatureEngine,
   type FeatureEngineOptions,
+  type SellerFeatures,
 } from '../../features/engine/index.ts';
 import { createTextAnalyser } from '../../features/text/index.ts';
 import { createStoreCrossSellerLookups } from '../../features/store/cross-seller-lookups.ts';
@@ -86,17 +87,21 @@ export function createEngineStage(
         // A seller touched only through cross-seller facts has no event of its own here.
         const asOf = lastAt.get(id) ?? engine.watermark();
         if (!Number.isFinite(asOf)) continue;
-        const f = engine.features(id, asOf);
-        const row: Record<string, unknown> = {
-          seller_id: id,
-          as_of: asOf,
-          computed_at: computedAt.getTime(),
-        };
-        for (const name of FEATURE_NAMES) row[name] = f.values[name];
-        row.evidence = JSON.stringify(f.evidence);
-        out.push(row as SellerFeaturesRow);
+        out.push(snapshotRow(engine.features(id, asOf), computedAt.getTime()));
       }
       return out;
     },
   };
+}
+
+/** The `seller_features` row of a seller's features, computed at `computedAt` (ms). */
+export function snapshotRow(f: SellerFeatures, computedAt: number): SellerFeaturesRow {
+  const row: Record<string, unknown> = {
+    seller_id: f.sellerId,
+    as_of: f.asOf,
+    computed_at: computedAt,
+  };
+  for (const name of FEATURE_NAMES) row[name] = f.values[name];
+  row.evidence = JSON.stringify(f.evidence);
+  return row as SellerFeaturesRow;
 }
