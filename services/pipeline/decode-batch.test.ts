@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RawRecord } from '../../streams/contract/index.ts';
-import { decodeBatch } from './decode-batch.ts';
+import { decodeBatch, decodeBatchInSlices } from './decode-batch.ts';
 
 const at = new Date('2026-03-01T10:00:00Z');
 const event = (id: string) => ({
@@ -59,5 +59,35 @@ describe('decodeBatch', () => {
     const out = decodeBatch([rec('', 1, { bytes: bad })], at);
     expect(out.rejects[0]?.code).toBe('INVALID_JSON');
     expect(out.rejects[0]?.bytes.equals(bad)).toBe(true);
+  });
+});
+
+describe('decodeBatchInSlices', () => {
+  it('gives the same result as decodeBatch, duplicates across slices included', async () => {
+    const records = [
+      rec(JSON.stringify(event('e1')), 1),
+      rec('{not json', 2),
+      rec(JSON.stringify(event('e2')), 3),
+      rec(JSON.stringify(event('e1')), 4),
+      rec(JSON.stringify(event('e3')), 5),
+      rec(JSON.stringify(event('e2')), 6),
+      rec('x'.repeat(10), 7, { truncated: true, size: 2_000_000 }),
+    ];
+    const sliced = await decodeBatchInSlices(records, at, 2);
+    expect(sliced).toEqual(decodeBatch(records, at));
+    expect(sliced.events.map((e) => e.event.event_id)).toEqual(['e1', 'e2', 'e3']);
+    expect(sliced.batchDuplicates).toBe(2);
+  });
+
+  it('lets callbacks already due run before it ends, unless the batch fits one slice', async () => {
+    const records = Array.from({ length: 6 }, (_, i) => rec(JSON.stringify(event(`e${i}`)), i + 1));
+    const order = async (slice: number): Promise<string[]> => {
+      const seen: string[] = [];
+      setImmediate(() => seen.push('callback'));
+      await decodeBatchInSlices(records, at, slice).then(() => seen.push('decoded'));
+      return seen;
+    };
+    expect(await order(2)).toEqual(['callback', 'decoded']);
+    expect(await order(6)).toEqual(['decoded']);
   });
 });

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { RecordBatch } from '../../streams/contract/index.ts';
 import type { DeadLetterSink } from '../../streams/dead-letter/index.ts';
 import { VigieError } from '../../streams/errors.ts';
-import { decodeBatch } from './decode-batch.ts';
+import { decodeBatch, decodeBatchInSlices } from './decode-batch.ts';
 import { createLaneLock } from './lane-lock.ts';
 import { createPipelineMetrics, type PipelineMetrics, type PipelineStage } from './metrics.ts';
 import { rebuildAllFromStore, rebuildFromStore } from './rebuild.ts';
@@ -234,7 +234,12 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
     const clock = stageClock();
     try {
       const decodeStarted = performance.now();
-      const decoded = decodeBatch(batch.records, now());
+      // A run larger than a chunk is decoded a chunk's worth at a time, the event loop given back
+      // in between, so that a priority batch's fetch and decode need not wait for all of it.
+      const decoded =
+        batch.records.length > batchSize
+          ? await decodeBatchInSlices(batch.records, now(), batchSize)
+          : decodeBatch(batch.records, now());
       clock.add('decode', decodeStarted);
       // Dead letters are handed over before the ack, so a crash cannot lose one (it may repeat).
       await deadLetters.write(decoded.rejects);
@@ -249,7 +254,7 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
       // A chunk's events write overlaps the next chunk's CPU part; at most one chunk is
       // finishing behind the one being applied. Everything settles before the ack or error.
       const finishing: Array<Promise<ChunkResult>> = [];
-      let snapshots: Snapshot[] = [];
+      const snapshots: Snapshot[] = [];
       let hooked: Promise<void> | undefined;
       let snapshotsWritten: Promise<void> | undefined;
       try {
@@ -268,14 +273,22 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
         // One snapshot per changed seller per run, not per chunk: a seller with events in
         // several chunks is derived, written and scored once, from its state after all of them.
         // Built while the last chunk's events are being written; written once they are stored.
+        // Built a chunk's worth of sellers per hold of the lane lock: a priority batch waits for
+        // at most one such slice, not for a whole large run's snapshots (a priority batch applied
+        // in between is then in the later slices' snapshots, as in those of chunks after it).
         if (changed.size > 0) {
           const sellers = [...changed].sort();
-          snapshots = await lock.run(priority, async () => {
-            const snapshotsStarted = performance.now();
-            const built = features.snapshots(sellers, now());
-            clock.add('snapshots', snapshotsStarted);
-            return built;
-          });
+          const computedAt = now();
+          for (let i = 0; i < sellers.length; i += batchSize) {
+            const slice = sellers.slice(i, i + batchSize);
+            const built = await lock.run(priority, async () => {
+              const snapshotsStarted = performance.now();
+              const rows = features.snapshots(slice, computedAt);
+              clock.add('snapshots', snapshotsStarted);
+              return rows;
+            });
+            for (const row of built) snapshots.push(row);
+          }
         }
         cpuDone();
         batch.taken?.();

@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createExecutor, type ClickHouseExecutor } from '../../features/store/executor.ts';
+import { createStore } from '../../features/store/writer.ts';
+import type { MarketplaceEvent } from '../../streams/contract/index.ts';
+import { createPipeline, type BatchResult } from '../../services/pipeline/index.ts';
+import { createPipelineStore } from '../../services/pipeline/store-adapter.ts';
+import type { RawRecord } from '../../streams/contract/index.ts';
+import { createLogDeadLetterSink } from '../../streams/dead-letter/index.ts';
+import { uniqueDatabase } from '../helpers/clickhouse.ts';
+import { createCountingStage, makeEvents } from './pipeline-fixtures.ts';
+
+/**
+ * A run larger than a chunk builds its snapshots a chunk's worth of sellers per hold of the lane
+ * lock, so a priority batch that arrives meanwhile is applied between two slices instead of after
+ * the whole run's snapshots. Real chDB store.
+ */
+const logger = pino({ level: 'silent' });
+const dataDir = mkdtempSync(join(tmpdir(), 'vigie-snapshot-slices-'));
+const executors: ClickHouseExecutor[] = [];
+
+afterAll(async () => {
+  for (const e of executors.splice(0)) await e.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const records = (events: MarketplaceEvent[], file: string): RawRecord[] =>
+  events.map((e, line) => ({
+    bytes: Buffer.from(JSON.stringify(e)),
+    origin: { kind: 'file', file, line: line + 1 },
+    receivedAt: Date.now(),
+  }));
+
+describe('a large run’s snapshots, against a priority batch', () => {
+  it('are built in chunk-sized slices, and a priority batch is applied between two', async () => {
+    const executor = await createExecutor({
+      dataDir,
+      database: uniqueDatabase('snapshot_slices'),
+      logger,
+    });
+    executors.push(executor);
+    const tables = createStore({ executor, logger });
+    await tables.migrate();
+    const store = createPipelineStore({ store: tables, logger });
+
+    const log: string[] = [];
+    const counting = createCountingStage();
+    let priorityRun: Promise<BatchResult> | undefined;
+    const notice = makeEvents({ seed: 5, sellers: 1, perSeller: 1, prefix: 'p' });
+    const pipeline = createPipeline({
+      store,
+      batchSize: 10,
+      features: {
+        ...counting,
+        async apply(events) {
+          log.push(`apply ${events[0]!.event.seller_id.startsWith('p') ? 'priority' : 'main'}`);
+          return counting.apply(events);
+        },
+        snapshots(sellerIds, computedAt) {
+          log.push(`snapshots ${sellerIds.length}`);
+          // The priority batch comes while the main run builds its first slice.
+          priorityRun ??= pipeline.process({
+            records: records(notice, 'priority.ndjson'),
+            priority: true,
+            ack: async () => undefined,
+          });
+          return counting.snapshots(sellerIds, computedAt);
+        },
+      },
+      deadLetters: createLogDeadLetterSink(logger),
+      logger,
+    });
+
+    // 40 sellers, 240 events: 24 chunks of 10, then 40 sellers to snapshot, in 4 slices.
+    const main = makeEvents({ seed: 3, sellers: 40, perSeller: 6 });
+    const result = await pipeline.process({
+      records: records(main, 'main.ndjson'),
+      ack: async () => undefined,
+    });
+    const priority = await priorityRun!;
+
+    expect(result.accepted).toBe(240);
+    expect(result.changedSellers).toHaveLength(40);
+    expect(priority.accepted).toBe(1);
+    const main24 = Array.from({ length: 24 }, () => 'apply main');
+    expect(log).toEqual([
+      ...main24,
+      'snapshots 10',
+      'apply priority',
+      // The main run's next slice was queued first for the lock; the priority batch's own
+      // snapshot waits for that one slice.
+      'snapshots 10',
+      'snapshots 1',
+      'snapshots 10',
+      'snapshots 10',
+    ]);
+    // Every seller's snapshot is in the store once both runs are done.
+    const [row] = await executor.query<{ n: string }>(
+      'SELECT uniqExact(seller_id) AS n FROM seller_features',
+    );
+    expect(Number(row!.n)).toBe(41);
+  });
+});
