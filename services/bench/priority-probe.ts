@@ -7,6 +7,8 @@ import type { PrioritySection } from './report.ts';
 import { summariseLatencies } from './stats.ts';
 import type { TimedPipeline } from './timed-pipeline.ts';
 
+const round = (ms: number): number => Math.round(ms * 10) / 10;
+
 /** A trusted-flagger notice about a seller (no listing), validated against the contract. */
 export function trustedNotice(eventId: string, sellerId: string, occurredAt: string): string {
   const notice: NoticeReceived = NoticeReceivedSchema.parse({
@@ -69,6 +71,7 @@ export async function runPriorityProbes(options: PriorityProbeOptions): Promise<
   const baseline = baselineWatch.then(({ doneAt }) => ({ latencyMs: doneAt - baselineSent }));
 
   const latencies: number[] = [];
+  const notices: PrioritySection['notices'] = [];
   let verified = true;
   let laneOk = true;
   for (let i = 0; i < options.probes; i++) {
@@ -88,8 +91,14 @@ export async function runPriorityProbes(options: PriorityProbeOptions): Promise<
         { topic: topics.main, messages: [{ key: seller, value }] },
       ],
     });
-    const { doneAt, priority } = await watch;
+    const { takenAt, doneAt, priority, stages } = await watch;
     latencies.push(doneAt - sent);
+    notices.push({
+      latency_ms: round(doneAt - sent),
+      to_pipeline_ms: round(takenAt - sent),
+      priority_lane: priority,
+      stages_ms: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, round(v)])),
+    });
     if (behindBacklog) laneOk &&= priority;
     const [record] = await options.detectorStore.latestFeatures([seller]);
     verified &&= (record?.features.values.notices_trusted_total ?? 0) >= 1;
@@ -100,6 +109,7 @@ export async function runPriorityProbes(options: PriorityProbeOptions): Promise<
     result: (baselineLatencyMs) => ({
       backlog: Math.max(1, backlogAt),
       priority: summary,
+      notices,
       verified: verified && laneOk,
       baseline: {
         latency_ms: Math.round(baselineLatencyMs),

@@ -148,6 +148,22 @@ export const PrioritySectionSchema = z.object({
   backlog: z.number().int().positive(),
   /** Notice on `marketplace.priority` → the seller's features stored and scored. */
   priority: LatencySummarySchema,
+  /**
+   * Per notice (since the twenty-second session): its latency; from its send until the pipeline
+   * was handed its batch (Kafka, the priority consumer's fetch, and the event loop); the lane
+   * that applied it; and where its batch spent its time in the pipeline (ms per stage, as in
+   * `e2e.pipeline.stages`: the waits for the lane lock are in none of them).
+   */
+  notices: z
+    .array(
+      z.object({
+        latency_ms: Positive,
+        to_pipeline_ms: z.number(),
+        priority_lane: z.boolean(),
+        stages_ms: z.record(z.string(), z.number()),
+      }),
+    )
+    .optional(),
   /** Each notice's effect checked in the stored snapshot (notices_trusted_total went up). */
   verified: z.boolean(),
   /** The same kind of notice on the main topic only, behind the backlog. */

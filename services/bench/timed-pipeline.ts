@@ -26,8 +26,11 @@ export interface TimedPipeline {
   /** performance.now() when the first batch came in, and when the latest finished. */
   firstBatchAt(): number | undefined;
   lastDoneAt(): number | undefined;
-  /** Resolves with performance.now() when a batch holding `eventId` is done. */
-  watch(eventId: string): Promise<{ doneAt: number; priority: boolean }>;
+  /**
+   * Resolves when a batch holding `eventId` is done: performance.now() then and when the
+   * pipeline was handed the batch, its lane, and its ms per pipeline stage.
+   */
+  watch(eventId: string): Promise<WatchedBatch>;
   /**
    * From now on, records in `into` when each event id is first done (performance.now() of this
    * thread; no promise per id: many thousands), until `stopRecording`.
@@ -43,6 +46,13 @@ export interface TimedPipeline {
   stopTracing(into: BatchTrace[]): void;
   /** Resolves when `lane` has handled at least `records` records. */
   untilRecords(lane: 'main' | 'priority', records: number): Promise<void>;
+}
+
+export interface WatchedBatch {
+  takenAt: number;
+  doneAt: number;
+  priority: boolean;
+  stages: Record<string, number>;
 }
 
 const ID_KEY = Buffer.from('"event_id":"');
@@ -63,7 +73,7 @@ export function createTimedPipeline(inner: Pipeline): TimedPipeline {
   const main: LaneCounts = { records: 0, batches: 0, accepted: 0, duplicates: 0, rejected: 0 };
   const priority: LaneCounts = { ...main };
   const sellers = new Set<string>();
-  const waiting = new Map<string, (v: { doneAt: number; priority: boolean }) => void>();
+  const waiting = new Map<string, (v: WatchedBatch) => void>();
   const bulk = new Set<Map<string, number>>();
   const thresholds: Array<{ lane: 'main' | 'priority'; records: number; resolve: () => void }> = [];
   const traces = new Set<BatchTrace[]>();
@@ -71,29 +81,30 @@ export function createTimedPipeline(inner: Pipeline): TimedPipeline {
   let last: number | undefined;
 
   // A batch's stages reach the metrics together, just before its `process` resolves (one
-  // synchronous step of the pipeline, then its `batch` call): collected here per main-lane batch
-  // in that order, and taken by `settle` in the same order.
+  // synchronous step of the pipeline, then its `batch` call): collected here per batch of each
+  // lane in that order, and taken by `settle` in the same order (a lane's batches finish in
+  // order).
   const metrics = inner.metrics;
   const recordStage = metrics.stage.bind(metrics);
   const recordBatch = metrics.batch.bind(metrics);
-  let stages: Record<string, number> = {};
-  const staged: Array<Record<string, number>> = [];
+  type Stages = Record<string, number>;
+  const stages: Record<'main' | 'priority', Stages> = { main: {}, priority: {} };
+  const staged: Record<'main' | 'priority', Stages[]> = { main: [], priority: [] };
   metrics.stage = (lane, stage, seconds) => {
     recordStage(lane, stage, seconds);
-    if (lane === 'main') stages[stage] = (stages[stage] ?? 0) + seconds * 1000;
+    stages[lane][stage] = (stages[lane][stage] ?? 0) + seconds * 1000;
   };
   metrics.batch = (lane, seconds, ok) => {
     recordBatch(lane, seconds, ok);
-    if (lane !== 'main') return;
-    if (ok) staged.push(stages);
-    stages = {};
+    if (ok) staged[lane].push(stages[lane]);
+    stages[lane] = {};
   };
 
   function settle(batch: RecordBatch, result: BatchResult, takenAt: number): void {
     const doneAt = performance.now();
     last = doneAt;
+    const batchStages = staged[batch.priority === true ? 'priority' : 'main'].shift() ?? {};
     if (batch.priority !== true) {
-      const batchStages = staged.shift() ?? {};
       for (const into of traces) {
         into.push({ takenAt, doneAt, records: batch.records.length, stages: batchStages });
       }
@@ -112,7 +123,7 @@ export function createTimedPipeline(inner: Pipeline): TimedPipeline {
         const resolve = waiting.get(id);
         if (resolve) {
           waiting.delete(id);
-          resolve({ doneAt, priority: batch.priority === true });
+          resolve({ takenAt, doneAt, priority: batch.priority === true, stages: batchStages });
         }
         for (const into of bulk) if (!into.has(id)) into.set(id, doneAt);
       }
