@@ -114,6 +114,7 @@ export function createLocalService(options: LocalServiceOptions): LocalService {
         backend = await defaultOpenBackend({
           ...storeOptions,
           textTtlDays: api.VIGIE_TEXT_TTL_DAYS,
+          priorityConnection: Boolean(options.kafka && options.pipeline.VIGIE_PRIORITY_LANE),
         });
         const brokers = options.kafka ? options.pipeline.KAFKA_BROKERS : undefined;
         if (options.kafka && !brokers) {

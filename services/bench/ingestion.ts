@@ -81,6 +81,8 @@ export async function openBenchIngestion(options: OpenIngestionOptions): Promise
     const backend: IngestionBackend = await defaultOpenBackend({
       ...storeOptions,
       textTtlDays: config.VIGIE_TEXT_TTL_DAYS,
+      // As `vigie start` opens it: the priority lane's statements on a connection of their own.
+      priorityConnection: config.VIGIE_PRIORITY_LANE,
     });
     opened.push(() => backend.close());
     // The detector's connection of its own, as `vigie run` and `vigie start` give it: its reads

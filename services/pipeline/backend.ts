@@ -30,6 +30,12 @@ export interface OpenBackendOptions {
   mergeNice?: number;
   /** Cross-seller lookups in memory or through the store (VIGIE_CROSS_SELLER). */
   crossSeller?: 'store' | 'memory';
+  /**
+   * The priority lane's statements on a connection of their own (chDB runs one statement at a
+   * time per connection), so that a trusted-flagger notice's lookups and writes do not queue
+   * behind the main lane's inserts. For a service that consumes the priority topic.
+   */
+  priorityConnection?: boolean;
 }
 
 export type OpenIngestionBackend = (options: OpenBackendOptions) => Promise<IngestionBackend>;

@@ -28,11 +28,19 @@ export async function openStoreBackend(
   createFeatures: CreateFeatureStage,
 ): Promise<IngestionBackend<SellerFeaturesRow>> {
   const opened = await openStore(options);
+  let priority: Awaited<ReturnType<typeof openStore>> | undefined;
   try {
     const { store } = opened;
     const features = await createFeatures({ store, logger: options.logger });
+    // Migrated already: its own `migrate` finds nothing to do.
+    if (options.priorityConnection) priority = await openStore({ ...options, ownConnection: true });
     return {
-      store: createPipelineStore({ store, logger: options.logger, minhash: features.minhash }),
+      store: createPipelineStore({
+        store,
+        ...(priority ? { priorityStore: priority.store } : {}),
+        logger: options.logger,
+        minhash: features.minhash,
+      }),
       features,
       tables: store,
       async openTables() {
@@ -40,9 +48,16 @@ export async function openStoreBackend(
         const own = await openStore({ ...options, ownConnection: true });
         return { store: own.store, close: () => own.close() };
       },
-      close: () => opened.close(),
+      async close() {
+        try {
+          await priority?.close();
+        } finally {
+          await opened.close();
+        }
+      },
     };
   } catch (err) {
+    await priority?.close();
     await opened.close();
     throw err;
   }

@@ -11,6 +11,7 @@ import type {
   AcceptedEvent,
   BatchResult,
   FeatureStage,
+  Lane,
   OnChangedSellers,
   PipelineHooks,
   PipelineStore,
@@ -142,7 +143,11 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
     // another instance's priority lane, and not be in this process's state yet.
     // chDB and a server work off the event loop, so each store call is started before the CPU
     // work that does not depend on it (the engine) and awaited after it.
-    const storedLookup = store.storedEventIds(rest.map((e) => e.event));
+    const lane: Lane = priority ? 'priority' : 'main';
+    const storedLookup = store.storedEventIds(
+      rest.map((e) => e.event),
+      lane,
+    );
     // Being written when the lookup starts: the lookup may not see them even if they land before
     // it answers, and they may have left `writing` by then.
     const writingAtLookup = new Set(
@@ -159,7 +164,7 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
         : sellers.filter((s) => !hydrated.has(s));
     if (toRebuild.length > 0) {
       const rebuildStarted = performance.now();
-      await rebuildFromStore(toRebuild, { store, features });
+      await rebuildFromStore(toRebuild, { store, features, lane });
       for (const s of toRebuild) hydrated.add(s);
       clock.add('rebuild', rebuildStarted);
     }
@@ -186,7 +191,7 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
     let written: Promise<void> | undefined;
     if (fresh.length > 0) {
       for (const e of fresh) writing.add(e.event.event_id);
-      written = store.writeEvents(fresh).finally(() => {
+      written = store.writeEvents(fresh, lane).finally(() => {
         for (const e of fresh) writing.delete(e.event.event_id);
       });
       written.catch(() => undefined);
@@ -224,7 +229,7 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
     const priority = batch.priority ?? false;
     const started = performance.now();
     // Taken before any await, so that batches keep the order in which they were handed over.
-    const lane = priority ? 'priority' : 'main';
+    const lane: Lane = priority ? 'priority' : 'main';
     const previous = cpuTail[lane];
     let cpuDone!: () => void;
     cpuTail[lane] = new Promise<void>((resolve) => (cpuDone = resolve));
@@ -298,7 +303,7 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
           // snapshots are written once the events are, and `stored` settles after both, so
           // whoever gets a flag finds the seller's features that raised it in the store.
           const written = snapshots;
-          snapshotsWritten = Promise.all(finishing).then(() => store.writeSnapshots(written));
+          snapshotsWritten = Promise.all(finishing).then(() => store.writeSnapshots(written, lane));
           snapshotsWritten.catch(() => undefined);
           await previousHook;
           hooked = options.onChanged!([...changed].sort(), {
@@ -328,7 +333,7 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
         if (readsStore || !options.onChanged) {
           // Written before the hook runs: the hook may read the sellers' latest features back.
           const writeStarted = performance.now();
-          await store.writeSnapshots(snapshots);
+          await store.writeSnapshots(snapshots, lane);
           clock.add('snapshot_write', writeStarted);
           if (options.onChanged) {
             const hookStarted = performance.now();
@@ -338,7 +343,7 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
         } else {
           // The hook scores the snapshots it is handed: the write need not come first. A failure
           // of either fails the batch, which comes again; its flags keep their ids.
-          const written = store.writeSnapshots(snapshots);
+          const written = store.writeSnapshots(snapshots, lane);
           written.catch(() => undefined);
           const hooked = options.onChanged(changedSellers, { priority, snapshots });
           hooked.catch(() => undefined);

@@ -1,10 +1,12 @@
-import type { FeatureStage, PipelineStore } from './types.ts';
+import type { FeatureStage, Lane, PipelineStore } from './types.ts';
 
 export interface RebuildOptions {
   store: Pick<PipelineStore, 'sellerEvents'>;
   features: Pick<FeatureStage, 'apply'>;
   /** Sellers per store query. Default 500. */
   chunk?: number;
+  /** The lane the rebuild is for (the store may serve the priority lane apart). */
+  lane?: Lane;
 }
 
 /**
@@ -20,7 +22,7 @@ export async function rebuildFromStore(
   const chunk = options.chunk ?? 500;
   let read = 0;
   for (let i = 0; i < sellerIds.length; i += chunk) {
-    const events = await options.store.sellerEvents(sellerIds.slice(i, i + chunk));
+    const events = await options.store.sellerEvents(sellerIds.slice(i, i + chunk), options.lane);
     read += events.length;
     if (events.length > 0) await options.features.apply(events);
   }

@@ -96,6 +96,7 @@ export function createIngestion(options: StartIngestionOptions): Ingestion {
         mergeNice: config.VIGIE_CHDB_MERGE_NICE,
         logger,
         crossSeller: config.VIGIE_CROSS_SELLER,
+        priorityConnection: config.VIGIE_PRIORITY_LANE,
       });
       backend = opened;
       const openFlags =

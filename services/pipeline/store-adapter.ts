@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { MarketplaceEvent } from '../../streams/contract/index.ts';
+import type { ClickHouseExecutor } from '../../features/store/executor.ts';
 import type { Store } from '../../features/store/writer.ts';
 import type { SellerFeaturesRow } from '../../features/store/tables/seller-features.ts';
 import { toEventRow } from '../../features/store/tables/events.ts';
@@ -13,10 +14,17 @@ import {
   type MinHashSettings,
   type StoredListingBase,
 } from './table-rows.ts';
-import type { AcceptedEvent, PipelineStore } from './types.ts';
+import type { AcceptedEvent, Lane, PipelineStore } from './types.ts';
 
 export interface PipelineStoreAdapterOptions {
   store: Store;
+  /**
+   * The same store on a connection of its own, for the priority lane's statements (its lookups,
+   * writes and the rebuild of its sellers). chDB runs one statement at a time per connection:
+   * on the shared one a trusted-flagger notice's writes queue behind the main lane's inserts.
+   * Absent: every lane uses `store`.
+   */
+  priorityStore?: Store;
   logger: Logger;
   /**
    * MinHash of `listing_texts.minhash`: the feature engine's (default: the engine's defaults).
@@ -57,8 +65,9 @@ const unique = (values: Iterable<string>) => [...new Set(values)];
 export function createPipelineStore(
   options: PipelineStoreAdapterOptions,
 ): PipelineStore<SellerFeaturesRow> {
-  const { store } = options;
-  const ex = store.executor;
+  /** The store a lane's statements go through. */
+  const storeOf = (lane: Lane | undefined): Store =>
+    lane === 'priority' && options.priorityStore ? options.priorityStore : options.store;
   const log = options.logger.child({ component: 'pipeline.store' });
   const rowsOf = createTableRowBuilder(options.minhash);
   /**
@@ -96,6 +105,7 @@ export function createPipelineStore(
   async function previousVersions(
     query: VersionsQuery,
     events: readonly MarketplaceEvent[],
+    ex: ClickHouseExecutor,
   ): Promise<StoredListingBase[]> {
     // PREWHERE, not WHERE: edited listings are spread over the whole table, so the key selects
     // most granules, and under FINAL a WHERE is applied after the granules' rows (every selected
@@ -125,12 +135,15 @@ export function createPipelineStore(
     const blanked = versions.filter(
       (v) => isBlanked(v) && keepsText.has(listingKey(v.seller_id, v.listing_id)),
     );
-    if (blanked.length > 0) await addTextColumns(blanked);
+    if (blanked.length > 0) await addTextColumns(blanked, ex);
     return versions;
   }
 
   /** Reads the text columns of these stored versions into them (same key, FINAL). */
-  async function addTextColumns(versions: StoredListingBase[]): Promise<void> {
+  async function addTextColumns(
+    versions: StoredListingBase[],
+    ex: ClickHouseExecutor,
+  ): Promise<void> {
     const rows = await ex.query<StoredTextColumns>(
       `SELECT listing_id, seller_id, version_at, normalized_text, minhash, obfuscation_score
        FROM listing_texts FINAL
@@ -168,7 +181,7 @@ export function createPipelineStore(
    */
   let early: { key: string; after: Promise<void>; rows: Promise<StoredListingBase[]> } | undefined;
 
-  function startEarlyVersions(events: readonly MarketplaceEvent[]): void {
+  function startEarlyVersions(events: readonly MarketplaceEvent[], ex: ClickHouseExecutor): void {
     early = undefined;
     const query = versionsQuery(events);
     if (query === undefined) return;
@@ -177,8 +190,8 @@ export function createPipelineStore(
     // synchronous work on the chunk comes next, and the read should run during it.
     const rows =
       versionsInFlight === 0
-        ? previousVersions(query, events)
-        : after.then(() => previousVersions(query, events));
+        ? previousVersions(query, events, ex)
+        : after.then(() => previousVersions(query, events, ex));
     rows.catch(() => undefined);
     early = { key: query.key, after, rows };
   }
@@ -186,6 +199,7 @@ export function createPipelineStore(
   async function versionsFor(
     events: readonly MarketplaceEvent[],
     before: Promise<void>,
+    ex: ClickHouseExecutor,
   ): Promise<StoredListingBase[]> {
     const query = versionsQuery(events);
     const taken = early;
@@ -199,7 +213,7 @@ export function createPipelineStore(
       }
     }
     await before;
-    return previousVersions(query, events);
+    return previousVersions(query, events, ex);
   }
 
   function readBack(rows: readonly StoredEventRow[]): AcceptedEvent[] {
@@ -218,9 +232,10 @@ export function createPipelineStore(
   }
 
   return {
-    async storedEventIds(events: readonly MarketplaceEvent[]) {
+    async storedEventIds(events: readonly MarketplaceEvent[], lane?: Lane) {
       if (events.length === 0) return new Set();
-      startEarlyVersions(events);
+      const ex = storeOf(lane).executor;
+      startEarlyVersions(events, ex);
       // A stored copy of an event has its seller and its occurred_at (the same event), so the
       // lookup is bounded by the batch's time span as well: with (seller_id, occurred_at) the
       // table's key prefix, it reads the few granules around the batch instead of every stored
@@ -251,9 +266,9 @@ export function createPipelineStore(
       return new Set(rows.map((r) => r.event_id));
     },
 
-    async sellerEvents(sellerIds: readonly string[]) {
+    async sellerEvents(sellerIds: readonly string[], lane?: Lane) {
       if (sellerIds.length === 0) return [];
-      const rows = await ex.query<StoredEventRow>(
+      const rows = await storeOf(lane).executor.query<StoredEventRow>(
         `SELECT ${STORED_EVENT_COLUMNS} FROM events
          WHERE seller_id IN {sellers:Array(String)}
          ORDER BY occurred_at, event_id
@@ -264,6 +279,7 @@ export function createPipelineStore(
     },
 
     async *scanEvents(pageSize: number) {
+      const ex = options.store.executor;
       // Windows of whole days holding about a page of events each (empty days skipped), then
       // keyset pages inside a window: every query reads a bounded slice, in event-time order.
       const days = await ex.query<{ day: string; n: string }>(
@@ -314,7 +330,8 @@ export function createPipelineStore(
       }
     },
 
-    async writeEvents(events: readonly AcceptedEvent[]) {
+    async writeEvents(events: readonly AcceptedEvent[], lane?: Lane) {
+      const store = storeOf(lane);
       // Derived rows first: once an event is in `events` it is never written again (it is a
       // store hit on redelivery), so its listing version and identifier links must already be
       // durable. Written again after a failure, they collapse by the tables' keys under FINAL.
@@ -328,7 +345,10 @@ export function createPipelineStore(
       try {
         // Only an edit reads earlier versions (after the previous chunks' versions are stored);
         // a chunk without one need not wait.
-        const versions = rowsOf.listingVersions(accepted, await versionsFor(accepted, before));
+        const versions = rowsOf.listingVersions(
+          accepted,
+          await versionsFor(accepted, before, store.executor),
+        );
         if (links.length > 0) await store.identifierLinks.append(links);
         if (versions.length > 0) await store.listingTexts.append(versions);
         await Promise.all([store.identifierLinks.flush(), store.listingTexts.flush()]);
@@ -348,7 +368,8 @@ export function createPipelineStore(
       await store.events.flush();
     },
 
-    async writeSnapshots(snapshots: readonly SellerFeaturesRow[]) {
+    async writeSnapshots(snapshots: readonly SellerFeaturesRow[], lane?: Lane) {
+      const store = storeOf(lane);
       await store.sellerFeatures.append(snapshots);
       await store.sellerFeatures.flush();
     },

@@ -16,20 +16,27 @@ export interface AcceptedEvent {
  * What the pipeline needs from the store (features/store/ implements it; the lead wires it).
  * Every write is idempotent by key, so a retried or redelivered write is harmless.
  */
+/** The pipeline's two lanes: the main topic's batches, and trusted-flagger notices first. */
+export type Lane = 'main' | 'priority';
+
+/**
+ * The store as the pipeline uses it. `lane` says which lane a call is for: a store may serve the
+ * priority lane on a connection of its own (services/pipeline/store-adapter.ts); absent, `main`.
+ */
 export interface PipelineStore<Snapshot = unknown> {
   /** Which of these events are already stored (by `event_id`; `seller_id` narrows the scan). */
-  storedEventIds(events: readonly MarketplaceEvent[]): Promise<Set<string>>;
+  storedEventIds(events: readonly MarketplaceEvent[], lane?: Lane): Promise<Set<string>>;
   /** Every stored event of these sellers, in event-time order (to rebuild their state). */
-  sellerEvents(sellerIds: readonly string[]): Promise<AcceptedEvent[]>;
+  sellerEvents(sellerIds: readonly string[], lane?: Lane): Promise<AcceptedEvent[]>;
   /**
    * Every stored event, in event-time order, page by page (to rebuild all state at start, in the
    * order a live run saw them, so cross-seller matches and windows come out the same).
    */
   scanEvents(pageSize: number): AsyncIterable<AcceptedEvent[]>;
   /** Durably writes accepted events (ReplacingMergeTree by `event_id`). */
-  writeEvents(events: readonly AcceptedEvent[]): Promise<void>;
+  writeEvents(events: readonly AcceptedEvent[], lane?: Lane): Promise<void>;
   /** Durably writes feature snapshots (one per changed seller). */
-  writeSnapshots(snapshots: readonly Snapshot[]): Promise<void>;
+  writeSnapshots(snapshots: readonly Snapshot[], lane?: Lane): Promise<void>;
   /**
    * Drops what the store remembers of its rows (every seller's, or these sellers'): after a
    * rebalance other instances may have written them, after an erasure they are gone. Optional:
