@@ -23,6 +23,7 @@ export interface PipelineCounters {
  */
 export type PipelineStage =
   | 'decode'
+  | 'lock_wait'
   | 'rebuild'
   | 'engine'
   | 'lookup_wait'

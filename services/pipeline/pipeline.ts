@@ -260,13 +260,21 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
       // finishing behind the one being applied. Everything settles before the ack or error.
       const finishing: Array<Promise<ChunkResult>> = [];
       const snapshots: Snapshot[] = [];
+      /** `fn` under the lane lock, the wait for it counted as `lock_wait`. */
+      const locked = <T>(fn: () => Promise<T>): Promise<T> => {
+        const asked = performance.now();
+        return lock.run(priority, () => {
+          clock.add('lock_wait', asked);
+          return fn();
+        });
+      };
       let hooked: Promise<void> | undefined;
       let snapshotsWritten: Promise<void> | undefined;
       try {
         await previous;
         for (let i = 0; i < decoded.events.length; i += batchSize) {
           const chunk = decoded.events.slice(i, i + batchSize);
-          const started = await lock.run(priority, () => startChunk(chunk, priority, clock));
+          const started = await locked(() => startChunk(chunk, priority, clock));
           for (const s of started.changed) changed.add(s);
           finishing.push(started.done);
           if (finishing.length > 1) {
@@ -286,7 +294,7 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
           const computedAt = now();
           for (let i = 0; i < sellers.length; i += batchSize) {
             const slice = sellers.slice(i, i + batchSize);
-            const built = await lock.run(priority, async () => {
+            const built = await locked(async () => {
               const snapshotsStarted = performance.now();
               const rows = features.snapshots(slice, computedAt);
               clock.add('snapshots', snapshotsStarted);

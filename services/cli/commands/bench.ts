@@ -13,6 +13,7 @@ export interface BenchCommandOptions {
   out?: string;
   seed: number;
   latencySeconds?: number;
+  priorityProbes?: number;
   keepWorkDir?: boolean;
   workDir?: string;
 }
@@ -58,6 +59,11 @@ export function registerBench(program: Command): void {
     .option('--out <file>', 'report file (default bench-results/bench-<date>.json)')
     .option('--seed <n>', 'seed of the simulation and the forests', intArg(0, 0xffffffff), 42)
     .option('--latency-seconds <n>', 'length of the paced latency run', intArg(2, 3_600))
+    .option(
+      '--priority-probes <n>',
+      'trusted-flagger notices sent, one per 2 s, while the backlog drains (default 5)',
+      intArg(1, 100),
+    )
     .option('--work-dir <dir>', 'temporary data here instead of a fresh temp directory (kept)')
     .option('--keep-work-dir', 'keep the temporary directory (simulated file, chDB store)')
     .action(async (options: BenchCommandOptions) => {
@@ -69,6 +75,7 @@ export function registerBench(program: Command): void {
           seed: options.seed,
           ...(options.only ? { only: options.only } : {}),
           ...(options.latencySeconds ? { latencySeconds: options.latencySeconds } : {}),
+          ...(options.priorityProbes ? { priorityProbes: options.priorityProbes } : {}),
           ...(options.workDir ? { workDir: options.workDir } : {}),
           keepWorkDir: options.keepWorkDir ?? false,
         },
