@@ -9,6 +9,7 @@ import {
   type ModelRecord,
   type Policy,
 } from '../../detectors/index.ts';
+import AsyncLock from 'async-lock';
 import type { SellerFlagged } from '../../streams/contract/index.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { WebhookSender } from './alerts/webhook-sender.ts';
@@ -139,13 +140,26 @@ export function createDetectorLoop(options: DetectorLoopOptions): DetectorLoop {
   let model: DetectorModel | undefined;
   let training: Promise<TrainOutcome> | undefined;
   const timers: NodeJS.Timeout[] = [];
-  // Scoring passes run one at a time: a rescore and an onChanged must not decide the same
-  // seller's flag concurrently (both would see no previous flag and emit twice).
-  let lane: Promise<unknown> = Promise.resolve();
+  // A seller's flag is decided by one pass at a time: two passes (an onChanged and a rescore,
+  // or the two lanes' onChanged) must not decide it concurrently (both would see no previous
+  // flag and emit twice). Locked per flagged seller, not for the whole pass: a pass holds its
+  // sellers' locks until its flags are stored and sent, which waits for its batch to be stored
+  // (`stored`), and a trusted-flagger notice's pass must not wait behind a backlog batch's
+  // writes for other sellers. Scoring itself takes no lock.
+  const flagLock = new AsyncLock({ maxPending: Number.MAX_SAFE_INTEGER });
+  // Rescores run one at a time; every pass in flight is awaited by `stop`.
+  let rescores: Promise<unknown> = Promise.resolve();
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
-    const next = lane.then(task);
-    lane = next.catch(() => undefined);
+    const next = rescores.then(task);
+    rescores = next.catch(() => undefined);
     return next;
+  };
+  const inFlight = new Set<Promise<unknown>>();
+  const tracked = <T>(pass: Promise<T>): Promise<T> => {
+    inFlight.add(pass);
+    const forget = () => inFlight.delete(pass);
+    pass.then(forget, forget);
+    return pass;
   };
 
   async function scoreRecords(
@@ -168,6 +182,16 @@ export function createDetectorLoop(options: DetectorLoopOptions): DetectorLoop {
     }
     summary.flagged = candidates.length;
     if (candidates.length === 0) return summary;
+    const sellers = [...new Set(candidates.map((c) => c.record.sellerId))].sort();
+    return flagLock.acquire(sellers, () => decide(candidates, summary, stored));
+  }
+
+  /** Decides and emits the flagged sellers' flags; called with their locks held. */
+  async function decide(
+    candidates: ReadonlyArray<{ record: SellerFeatureRecord; assessment: Assessment }>,
+    summary: ScoreSummary,
+    stored: Promise<void> | undefined,
+  ): Promise<ScoreSummary> {
     const states = await options.store.flagStates(candidates.map((c) => c.record.sellerId));
     const out: SellerFlagged[] = [];
     for (const { record, assessment } of candidates) {
@@ -278,14 +302,17 @@ export function createDetectorLoop(options: DetectorLoopOptions): DetectorLoop {
       for (const t of timers) clearInterval(t);
       timers.length = 0;
       await training?.catch(() => undefined);
-      await lane.catch(() => undefined);
+      await rescores.catch(() => undefined);
+      await Promise.allSettled([...inFlight]);
     },
     onChanged(sellerIds, given, stored) {
-      return serial(async () => {
-        if (sellerIds.length === 0) return emptySummary();
-        const records = given ?? (await options.store.latestFeatures([...new Set(sellerIds)]));
-        return scoreRecords(records, stored);
-      });
+      return tracked(
+        (async () => {
+          if (sellerIds.length === 0) return emptySummary();
+          const records = given ?? (await options.store.latestFeatures([...new Set(sellerIds)]));
+          return scoreRecords(records, stored);
+        })(),
+      );
     },
     train,
     rescoreAll: () => serial(rescoreAllNow),

@@ -431,6 +431,48 @@ describe('detector loop on the real store, broker and an HTTP receiver', () => {
     expect(await flagRows('rec-unstored')).toEqual([]);
   });
 
+  it('holds only its own sellers while it waits for its batch to be stored', async () => {
+    // A backlog batch's pass waits for its writes; a trusted-flagger notice's pass for another
+    // seller must not wait behind it, and a second pass for the same seller must.
+    const sent: string[] = [];
+    const recording: FlagSink = {
+      send: async (flags) => {
+        sent.push(...flags.map((f) => f.seller_id));
+      },
+    };
+    const passes = loopWithSink(recording);
+    const recidivist = {
+      takedowns_illegal_90d: 3,
+      takedowns_90d: 3,
+      takedowns_total: 3,
+      takedown_rate_smoothed: 0.1,
+    };
+    await putFeatures('lock-backlog', T0, recidivist);
+    await putFeatures('lock-notice', T0, recidivist);
+    let release!: () => void;
+    const backlogStored = new Promise<void>((resolve) => (release = resolve));
+    const backlog = passes.onChanged(['lock-backlog'], undefined, backlogStored);
+    const again = passes.onChanged(['lock-backlog'], undefined, Promise.resolve());
+    let againDone = false;
+    void again.then(() => (againDone = true));
+    const timeout = new Promise<'timed out'>((r) => setTimeout(() => r('timed out'), 10_000));
+    const notice = await Promise.race([
+      passes.onChanged(['lock-notice'], undefined, Promise.resolve()),
+      timeout,
+    ]);
+    expect(notice).not.toBe('timed out');
+    expect(notice !== 'timed out' && notice.emitted).toBe(1);
+    expect(sent).toEqual(['lock-notice']);
+    expect(againDone).toBe(false);
+    release();
+    expect((await backlog).emitted).toBe(1);
+    // Decided after the first pass's flag was stored: the same flag is not sent twice.
+    expect((await again).emitted).toBe(0);
+    expect(sent).toEqual(['lock-notice', 'lock-backlog']);
+    expect(await flagRows('lock-backlog')).toHaveLength(1);
+    await passes.stop();
+  });
+
   it('keeps a dead-letter row in the store when a webhook receiver stays down', async () => {
     const dead = createServer();
     await new Promise<void>((r) => dead.listen(0, '127.0.0.1', () => r()));
