@@ -37,25 +37,27 @@ export const PipelineEnvSchema = BaseEnvSchema.extend({
    */
   VIGIE_CROSS_SELLER: z.enum(['store', 'memory']).default('memory'),
   /**
-   * Bytes fetched per partition per request: the upper bound of a Kafka batch. Default 1 MiB. A
-   * backfill with no priority traffic may raise it with VIGIE_RUN_MAX_RECORDS (docs/ingestion.md).
+   * Bytes fetched per partition per request: the upper bound of a Kafka batch. Default 4 MiB
+   * (1 MiB until the twenty-second session), so that a backlog's runs reach VIGIE_RUN_MAX_RECORDS.
    */
   VIGIE_FETCH_MAX_BYTES: z.coerce
     .number()
     .int()
     .min(1024)
     .max(64 * 1024 * 1024)
-    .default(1024 * 1024),
+    .default(4 * 1024 * 1024),
   /**
    * Records of the main topic merged into one pipeline run at most (services/pipeline/coalesce.ts):
    * a backlog's runs are as large as the fetches allow (partitions × VIGIE_FETCH_MAX_BYTES) up to
    * this. A run pays its snapshots, snapshot write and detector pass once per changed seller, so
    * larger runs cost less per event; near real time runs are small whatever this is. Default
-   * 20,000: with 4 MiB fetches and 100,000 a backlog drained ~8 % faster on the 1M bench, but a
-   * trusted-flagger notice took twice as long during it (p50 ~1.8 s against ~0.86 s;
-   * docs/performance.md, eighth session), so larger runs are for backfills.
+   * 100,000 (with 4 MiB fetches, runs of ~60,000 records on the 1M bench): a backlog drained
+   * with about a fifth less CPU than with 20,000, and trusted-flagger notices came through as
+   * fast, now that a run's decode and snapshots are sliced and the priority lane has its own
+   * chDB connection (docs/ingestion.md, docs/performance.md, twenty-second session). The price:
+   * more resident memory at the peak.
    */
-  VIGIE_RUN_MAX_RECORDS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+  VIGIE_RUN_MAX_RECORDS: z.coerce.number().int().min(1).max(1_000_000).default(100_000),
   /**
    * Kafka session timeout, ms: how long the group waits for a member that stopped answering (a
    * crashed instance) before giving its partitions to others. Default 30,000.
