@@ -1,6 +1,6 @@
 // Shared by the pipeline integration tests: seeded contract events and a small counting feature
 // stage (a stand-in for the engine only; the broker and the store in these tests are real).
-import type { MarketplaceEvent } from '../../streams/contract/index.ts';
+import type { MarketplaceEvent, RawRecord } from '../../streams/contract/index.ts';
 import { FEATURE_COLUMNS } from '../../features/store/tables/feature-columns.ts';
 import type { SellerFeaturesRow } from '../../features/store/tables/seller-features.ts';
 import type { AcceptedEvent, FeatureStage } from '../../services/pipeline/index.ts';
@@ -11,6 +11,15 @@ const CATEGORIES = [
   'STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS',
   'STATEMENT_CATEGORY_PROTECTION_OF_MINORS',
 ] as const;
+
+/** The events as raw records of a file, one line each, received now. */
+export function fileRecords(events: readonly MarketplaceEvent[], file: string): RawRecord[] {
+  return events.map((e, line) => ({
+    bytes: Buffer.from(JSON.stringify(e)),
+    origin: { kind: 'file', file, line: line + 1 },
+    receivedAt: Date.now(),
+  }));
+}
 
 /**
  * `perSeller` events for each of `sellers` sellers, interleaved: registrations, publications,

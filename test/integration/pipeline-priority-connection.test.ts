@@ -7,10 +7,9 @@ import { createExecutor, type ClickHouseExecutor } from '../../features/store/ex
 import { createStore } from '../../features/store/writer.ts';
 import { createPipeline } from '../../services/pipeline/index.ts';
 import { createPipelineStore } from '../../services/pipeline/store-adapter.ts';
-import type { MarketplaceEvent, RawRecord } from '../../streams/contract/index.ts';
 import { createLogDeadLetterSink } from '../../streams/dead-letter/index.ts';
 import { uniqueDatabase } from '../helpers/clickhouse.ts';
-import { createCountingStage, makeEvents } from './pipeline-fixtures.ts';
+import { createCountingStage, fileRecords, makeEvents } from './pipeline-fixtures.ts';
 
 /**
  * The priority lane on a chDB connection of its own (`priorityStore`): a trusted-flagger
@@ -42,13 +41,6 @@ function logged(executor: ClickHouseExecutor, name: string, log: string[]): Clic
   } as ClickHouseExecutor;
 }
 
-const records = (events: MarketplaceEvent[], file: string): RawRecord[] =>
-  events.map((e, line) => ({
-    bytes: Buffer.from(JSON.stringify(e)),
-    origin: { kind: 'file', file, line: line + 1 },
-    receivedAt: Date.now(),
-  }));
-
 describe('the priority lane on a connection of its own', () => {
   it('sends each lane’s statements on its own connection; both see every row', async () => {
     const database = uniqueDatabase('priority_connection');
@@ -70,14 +62,14 @@ describe('the priority lane on a connection of its own', () => {
     const ordinary = makeEvents({ seed: 7, sellers: 5, perSeller: 4 });
     log.length = 0;
     const first = await pipeline.process({
-      records: records(ordinary, 'main.ndjson'),
+      records: fileRecords(ordinary, 'main.ndjson'),
       ack: async () => undefined,
     });
     const mainStatements = log.splice(0);
     // The priority lane re-reads its sellers from the store (another instance may own them).
     const notice = makeEvents({ seed: 7, sellers: 1, perSeller: 1, prefix: 'p' });
     const second = await pipeline.process({
-      records: records(notice, 'priority.ndjson'),
+      records: fileRecords(notice, 'priority.ndjson'),
       priority: true,
       ack: async () => undefined,
     });

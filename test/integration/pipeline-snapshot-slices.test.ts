@@ -5,13 +5,11 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createExecutor, type ClickHouseExecutor } from '../../features/store/executor.ts';
 import { createStore } from '../../features/store/writer.ts';
-import type { MarketplaceEvent } from '../../streams/contract/index.ts';
 import { createPipeline, type BatchResult } from '../../services/pipeline/index.ts';
 import { createPipelineStore } from '../../services/pipeline/store-adapter.ts';
-import type { RawRecord } from '../../streams/contract/index.ts';
 import { createLogDeadLetterSink } from '../../streams/dead-letter/index.ts';
 import { uniqueDatabase } from '../helpers/clickhouse.ts';
-import { createCountingStage, makeEvents } from './pipeline-fixtures.ts';
+import { createCountingStage, fileRecords, makeEvents } from './pipeline-fixtures.ts';
 
 /**
  * A run larger than a chunk builds its snapshots a chunk's worth of sellers per hold of the lane
@@ -26,13 +24,6 @@ afterAll(async () => {
   for (const e of executors.splice(0)) await e.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-const records = (events: MarketplaceEvent[], file: string): RawRecord[] =>
-  events.map((e, line) => ({
-    bytes: Buffer.from(JSON.stringify(e)),
-    origin: { kind: 'file', file, line: line + 1 },
-    receivedAt: Date.now(),
-  }));
 
 describe('a large run’s snapshots, against a priority batch', () => {
   it('are built in chunk-sized slices, and a priority batch is applied between two', async () => {
@@ -63,7 +54,7 @@ describe('a large run’s snapshots, against a priority batch', () => {
           log.push(`snapshots ${sellerIds.length}`);
           // The priority batch comes while the main run builds its first slice.
           priorityRun ??= pipeline.process({
-            records: records(notice, 'priority.ndjson'),
+            records: fileRecords(notice, 'priority.ndjson'),
             priority: true,
             ack: async () => undefined,
           });
@@ -77,7 +68,7 @@ describe('a large run’s snapshots, against a priority batch', () => {
     // 40 sellers, 240 events: 24 chunks of 10, then 40 sellers to snapshot, in 4 slices.
     const main = makeEvents({ seed: 3, sellers: 40, perSeller: 6 });
     const result = await pipeline.process({
-      records: records(main, 'main.ndjson'),
+      records: fileRecords(main, 'main.ndjson'),
       ack: async () => undefined,
     });
     const priority = await priorityRun!;
