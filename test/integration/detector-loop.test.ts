@@ -72,6 +72,27 @@ const models: ModelFactory = {
   load: loadDetectorModel,
 };
 
+/** Features the default policy flags on rules alone: three illegal takedowns in 90 days. */
+const RECIDIVIST = {
+  takedowns_illegal_90d: 3,
+  takedowns_90d: 3,
+  takedowns_total: 3,
+  takedown_rate_smoothed: 0.1,
+};
+
+/** A flag sink that records the seller of every flag it is sent. */
+function recordingSink(): { sink: FlagSink; sent: string[] } {
+  const sent: string[] = [];
+  return {
+    sent,
+    sink: {
+      send: async (flags) => {
+        sent.push(...flags.map((f) => f.seller_id));
+      },
+    },
+  };
+}
+
 interface Received {
   headers: IncomingMessage['headers'];
   body: string;
@@ -396,20 +417,9 @@ describe('detector loop on the real store, broker and an HTTP receiver', () => {
 
   it('emits nothing before the batch is stored, and nothing if storing it fails', async () => {
     // The pipeline calls the hook while the batch's events are still being written.
-    const sent: string[] = [];
-    const recording: FlagSink = {
-      send: async (flags) => {
-        sent.push(...flags.map((f) => f.seller_id));
-      },
-    };
-    const waiting = loopWithSink(recording);
-    const recidivist = {
-      takedowns_illegal_90d: 3,
-      takedowns_90d: 3,
-      takedowns_total: 3,
-      takedown_rate_smoothed: 0.1,
-    };
-    await putFeatures('rec-stored', T0, recidivist);
+    const { sink, sent } = recordingSink();
+    const waiting = loopWithSink(sink);
+    await putFeatures('rec-stored', T0, RECIDIVIST);
     let release!: () => void;
     const stored = new Promise<void>((resolve) => (release = resolve));
     const pass = waiting.onChanged(['rec-stored'], undefined, stored);
@@ -421,7 +431,7 @@ describe('detector loop on the real store, broker and an HTTP receiver', () => {
     expect(sent).toEqual(['rec-stored']);
     expect(await flagRows('rec-stored')).toHaveLength(1);
 
-    await putFeatures('rec-unstored', T0, recidivist);
+    await putFeatures('rec-unstored', T0, RECIDIVIST);
     const failed = Promise.reject(new Error('events write failed'));
     failed.catch(() => undefined);
     await expect(waiting.onChanged(['rec-unstored'], undefined, failed)).rejects.toThrow(
@@ -434,21 +444,10 @@ describe('detector loop on the real store, broker and an HTTP receiver', () => {
   it('holds only its own sellers while it waits for its batch to be stored', async () => {
     // A backlog batch's pass waits for its writes; a trusted-flagger notice's pass for another
     // seller must not wait behind it, and a second pass for the same seller must.
-    const sent: string[] = [];
-    const recording: FlagSink = {
-      send: async (flags) => {
-        sent.push(...flags.map((f) => f.seller_id));
-      },
-    };
-    const passes = loopWithSink(recording);
-    const recidivist = {
-      takedowns_illegal_90d: 3,
-      takedowns_90d: 3,
-      takedowns_total: 3,
-      takedown_rate_smoothed: 0.1,
-    };
-    await putFeatures('lock-backlog', T0, recidivist);
-    await putFeatures('lock-notice', T0, recidivist);
+    const { sink, sent } = recordingSink();
+    const passes = loopWithSink(sink);
+    await putFeatures('lock-backlog', T0, RECIDIVIST);
+    await putFeatures('lock-notice', T0, RECIDIVIST);
     let release!: () => void;
     const backlogStored = new Promise<void>((resolve) => (release = resolve));
     const backlog = passes.onChanged(['lock-backlog'], undefined, backlogStored);

@@ -1,14 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createExecutor, type ClickHouseExecutor } from '../../features/store/executor.ts';
 import { createStore } from '../../features/store/writer.ts';
 import { createPipeline, type BatchResult } from '../../services/pipeline/index.ts';
 import { createPipelineStore } from '../../services/pipeline/store-adapter.ts';
 import { createLogDeadLetterSink } from '../../streams/dead-letter/index.ts';
-import { uniqueDatabase } from '../helpers/clickhouse.ts';
+import { chdbBackend } from '../helpers/clickhouse.ts';
 import { createCountingStage, fileRecords, makeEvents } from './pipeline-fixtures.ts';
 
 /**
@@ -17,22 +13,13 @@ import { createCountingStage, fileRecords, makeEvents } from './pipeline-fixture
  * the whole run's snapshots. Real chDB store.
  */
 const logger = pino({ level: 'silent' });
-const dataDir = mkdtempSync(join(tmpdir(), 'vigie-snapshot-slices-'));
-const executors: ClickHouseExecutor[] = [];
+const backend = chdbBackend();
 
-afterAll(async () => {
-  for (const e of executors.splice(0)) await e.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => backend.cleanup());
 
 describe('a large run’s snapshots, against a priority batch', () => {
   it('are built in chunk-sized slices, and a priority batch is applied between two', async () => {
-    const executor = await createExecutor({
-      dataDir,
-      database: uniqueDatabase('snapshot_slices'),
-      logger,
-    });
-    executors.push(executor);
+    const executor = await backend.executor('snapshot_slices');
     const tables = createStore({ executor, logger });
     await tables.migrate();
     const store = createPipelineStore({ store: tables, logger });
