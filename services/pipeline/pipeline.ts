@@ -310,8 +310,9 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
           // awaits `stored` before it emits: after the previous batch's hook, as always. The
           // snapshots are written once the events are, and `stored` settles after both, so
           // whoever gets a flag finds the seller's features that raised it in the store.
-          const written = snapshots;
-          snapshotsWritten = Promise.all(finishing).then(() => store.writeSnapshots(written, lane));
+          snapshotsWritten = Promise.all(finishing).then(() =>
+            store.writeSnapshots(snapshots, lane),
+          );
           snapshotsWritten.catch(() => undefined);
           await previousHook;
           hooked = options.onChanged!([...changed].sort(), {
