@@ -3,11 +3,13 @@
  * without Kafka or the store, so before/after figures of an engine change are comparable.
  *
  *   npx tsx services/bench/engine-bench.ts [events] [--rows] [--snapshots] [--seed N]
- *     [--then N [--idle MS]]
+ *     [--slice N] [--then N [--idle MS]]
  *
  * Simulates ~`events` events (services/simulator, 30 days, as services/bench/dataset.ts does),
  * decodes them as the pipeline does (decodeBatch), and applies them to the engine in batches of
- * 5,000 with the in-memory cross-seller index (the pipeline's memory mode). `--rows` also builds
+ * 5,000 with the in-memory cross-seller index (the pipeline's memory mode); `--slice N` hands
+ * each batch to the engine N events at a time, as the pipeline's engine stage does
+ * (`VIGIE_ENGINE_SLICE`), so that the cost of smaller engine calls shows. `--rows` also builds
  * the `listing_texts` rows of each batch (services/pipeline/table-rows.ts) with the engine's text
  * analyser, as the pipeline does. `--snapshots` also builds, after each batch, the
  * `seller_features` row of every seller the batch changed, at that seller's latest event time,
@@ -61,6 +63,7 @@ interface EngineBenchOptions {
   snapshots: boolean;
   then: number;
   idle: number;
+  slice: number;
 }
 
 function parseArgs(argv: readonly string[]): EngineBenchOptions {
@@ -71,6 +74,7 @@ function parseArgs(argv: readonly string[]): EngineBenchOptions {
     snapshots: false,
     then: 0,
     idle: 0,
+    slice: BATCH,
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] as string;
@@ -79,12 +83,16 @@ function parseArgs(argv: readonly string[]): EngineBenchOptions {
     else if (arg === '--seed') options.seed = Number(argv[(i += 1)]);
     else if (arg === '--then') options.then = Number(argv[(i += 1)]);
     else if (arg === '--idle') options.idle = Number(argv[(i += 1)]);
+    else if (arg === '--slice') options.slice = Number(argv[(i += 1)]);
     else if (/^\d+$/.test(arg)) options.events = Number(arg);
     else
       throw new Error(
         `unknown argument ${arg}; usage: engine-bench [events] [--rows] [--snapshots] [--seed N] ` +
-          '[--then N [--idle MS]]',
+          '[--slice N] [--then N [--idle MS]]',
       );
+  }
+  if (!Number.isInteger(options.slice) || options.slice < 1) {
+    throw new Error(`--slice ${options.slice}: expected a positive integer`);
   }
   return options;
 }
@@ -225,7 +233,10 @@ async function main(): Promise<void> {
       [],
     );
     const t2 = cpuMs();
-    const changed = engine.apply(batch);
+    const changed = new Set<string>();
+    for (let i = 0; i < batch.length; i += options.slice) {
+      for (const id of engine.apply(batch.slice(i, i + options.slice))) changed.add(id);
+    }
     const t3 = cpuMs();
     if (options.snapshots) {
       for (const { event } of batch) {
@@ -277,6 +288,7 @@ async function main(): Promise<void> {
     events,
     sellers: held,
     batch: BATCH,
+    slice: Math.min(options.slice, BATCH),
     seed: options.seed,
     node: process.version,
     engine_cpu_s: +(engineCpu / 1000).toFixed(2),

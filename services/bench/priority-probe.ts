@@ -98,6 +98,7 @@ export async function runPriorityProbes(options: PriorityProbeOptions): Promise<
       to_pipeline_ms: round(takenAt - sent),
       priority_lane: priority,
       stages_ms: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, round(v)])),
+      unstaged_ms: round(doneAt - takenAt - Object.values(stages).reduce((a, b) => a + b, 0)),
     });
     if (behindBacklog) laneOk &&= priority;
     const [record] = await options.detectorStore.latestFeatures([seller]);

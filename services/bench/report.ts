@@ -151,8 +151,9 @@ export const PrioritySectionSchema = z.object({
   /**
    * Per notice (since the twenty-second session): its latency; from its send until the pipeline
    * was handed its batch (Kafka, the priority consumer's fetch, and the event loop); the lane
-   * that applied it; and where its batch spent its time in the pipeline (ms per stage, as in
-   * `e2e.pipeline.stages`: the waits for the lane lock are in none of them).
+   * that applied it; where its batch spent its time in the pipeline (ms per stage, as in
+   * `e2e.pipeline.stages`); and the pipeline time no stage accounts for (`unstaged_ms`, since the
+   * twenty-third session).
    */
   notices: z
     .array(
@@ -161,6 +162,7 @@ export const PrioritySectionSchema = z.object({
         to_pipeline_ms: z.number(),
         priority_lane: z.boolean(),
         stages_ms: z.record(z.string(), z.number()),
+        unstaged_ms: z.number().optional(),
       }),
     )
     .optional(),

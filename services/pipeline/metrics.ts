@@ -13,16 +13,22 @@ export interface PipelineCounters {
 }
 
 /**
- * Where a batch's time goes, wall-clock, summed over its chunks: `decode`; `rebuild` (state read
+ * Where a batch's time goes, wall-clock, summed over its chunks: `decode`; `dead_letters` (its
+ * rejects handed to the dead-letter sink); `order_wait` (waiting for the same lane's previous
+ * batch: its CPU part, then its hook); `lock_wait` (for the lane lock); `rebuild` (state read
  * back from the store for sellers not yet held); `engine` (the feature engine, with its
  * cross-seller lookups); `lookup_wait` (waiting for the store's stored-id answer after the
  * engine); `chunk_write_wait` (before the next chunk, waiting for the inserts of the chunk two
- * back: at most one chunk's writes run behind the chunk being applied); `snapshots` (features derived for the changed sellers); `events_write_wait` (waiting
- * for the last chunks' inserts once the CPU part is done); `snapshot_write` and `hook` (the
- * detector), `snapshot_write_hook` when the two overlap; `ack` (offsets committed).
+ * back: at most one chunk's writes run behind the chunk being applied); `snapshots` (features
+ * derived for the changed sellers); `hook_start` (the detector hook's synchronous start, when it
+ * runs beside the writes); `events_write_wait` (waiting for the last chunks' inserts once the CPU
+ * part is done); `snapshot_write` and `hook` (the detector), `snapshot_write_hook` when the two
+ * overlap; `ack` (offsets committed).
  */
 export type PipelineStage =
   | 'decode'
+  | 'dead_letters'
+  | 'order_wait'
   | 'lock_wait'
   | 'rebuild'
   | 'engine'
@@ -33,6 +39,7 @@ export type PipelineStage =
   | 'snapshot_write'
   | 'hook'
   | 'snapshot_write_hook'
+  | 'hook_start'
   | 'ack';
 
 /** Seconds and batches per stage and lane since start (the bench's breakdown reads them). */

@@ -247,7 +247,11 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
           : decodeBatch(batch.records, now());
       clock.add('decode', decodeStarted);
       // Dead letters are handed over before the ack, so a crash cannot lose one (it may repeat).
-      await deadLetters.write(decoded.rejects);
+      if (decoded.rejects.length > 0) {
+        const lettersStarted = performance.now();
+        await deadLetters.write(decoded.rejects);
+        clock.add('dead_letters', lettersStarted);
+      }
       const result: BatchResult = {
         accepted: 0,
         duplicates: decoded.batchDuplicates,
@@ -271,7 +275,9 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
       let hooked: Promise<void> | undefined;
       let snapshotsWritten: Promise<void> | undefined;
       try {
+        const orderStarted = performance.now();
         await previous;
+        clock.add('order_wait', orderStarted);
         for (let i = 0; i < decoded.events.length; i += batchSize) {
           const chunk = decoded.events.slice(i, i + batchSize);
           const started = await locked(() => startChunk(chunk, priority, clock));
@@ -314,13 +320,18 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
             store.writeSnapshots(snapshots, lane),
           );
           snapshotsWritten.catch(() => undefined);
+          const orderStarted = performance.now();
           await previousHook;
+          clock.add('order_wait', orderStarted);
+          const hookStarted = performance.now();
           hooked = options.onChanged!([...changed].sort(), {
             priority,
             snapshots,
             stored: snapshotsWritten,
           });
           hooked.catch(() => undefined);
+          // The hook's synchronous start (before its first await) runs on this turn.
+          clock.add('hook_start', hookStarted);
         }
         const waitStarted = performance.now();
         while (finishing.length > 0) done.push(await finishing.shift()!);
@@ -332,7 +343,9 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
         throw err;
       }
       const changedSellers = [...changed].sort();
+      const orderStarted = performance.now();
       await previousHook;
+      clock.add('order_wait', orderStarted);
       if (hooked !== undefined) {
         // Events stored: the snapshots are being written while the hook finishes.
         const bothStarted = performance.now();
