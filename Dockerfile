@@ -22,4 +22,4 @@ USER node
 VOLUME ["/data"]
 EXPOSE 8080
 
-CMD ["node", "services/cli/bin.mjs", "start"]
+CMD ["node", "services/cli/bin.cjs", "start"]

@@ -71,7 +71,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['services/**/config.ts', 'test/**/*.ts', 'vitest.config.ts', 'services/cli/bin.mjs'],
+    files: ['services/**/config.ts', 'test/**/*.ts', 'vitest.config.ts', 'services/cli/*.cjs'],
     rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    // The command's CommonJS bootstrap (services/cli/bin.cjs, thread-pool.cjs).
+    files: ['services/cli/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -1,5 +1,4 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Session } from 'chdb';
 import type { Logger } from 'pino';
@@ -308,6 +307,8 @@ export async function createChdbExecutor(
    * loop, as a raw insert is: the pipeline sends a chunk's writes and then applies the next chunk
    * synchronously, and an insert sent from the write's callback would wait for that work to end
    * (measured: the drain's chunk-write wait 452 → 548 ms a batch with an asynchronous write).
+   * It is removed synchronously too: an asynchronous removal needs a libuv pool thread, and
+   * while that pool's threads all wait on chDB statements the insert would not return.
    * The statement is unbound text, so it starts at once (QueryOptions.inlineParams).
    */
   async function insertStaged(
@@ -327,7 +328,7 @@ export async function createChdbExecutor(
           `SELECT * FROM file(${quoteString(file)}, 'RowBinary', ${quoteString(structure)})`,
       );
     } finally {
-      await rm(file, { force: true });
+      rmSync(file, { force: true });
     }
   }
 

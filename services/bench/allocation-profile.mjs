@@ -2,7 +2,7 @@
 // sampling heap profiler with the objects the scavenger and the major GC collected included, from
 // the process's start to its natural exit, written to bench-results/allocation-<pid>.heapprofile
 // (git-ignored; open it in Chrome's DevTools, Memory tab). Usage:
-//   node --import ./services/bench/allocation-profile.mjs services/cli/bin.mjs replay …
+//   node --import ./services/bench/allocation-profile.mjs services/cli/bin.cjs replay …
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 

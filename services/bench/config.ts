@@ -24,7 +24,10 @@ export const BenchEnvSchema = PipelineEnvSchema.extend(DetectorEnvShape).extend(
   MALLOC_ARENA_MAX: z.string().optional(),
   MALLOC_TRIM_THRESHOLD_: z.string().optional(),
   MALLOC_MMAP_THRESHOLD_: z.string().optional(),
-  /** libuv's pool size (Node's default 4): how many threads the CPU per thread calls `libuv`. */
+  /**
+   * libuv's pool size (Node's default 4; `vigie`, hence `npm run bench`, sets 16 unless given):
+   * how many threads the CPU per thread calls `libuv`.
+   */
   UV_THREADPOOL_SIZE: z.coerce.number().int().min(1).max(1024).default(4),
 });
 

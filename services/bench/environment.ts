@@ -31,6 +31,11 @@ export interface MachineInfo {
    * Linux). Since the eighteenth session; earlier reports ran their merges at nice 0.
    */
   chdb_merge_nice?: { value: number; applied: boolean | null };
+  /**
+   * libuv's thread pool size (UV_THREADPOOL_SIZE, which `vigie` sets to 16 unless given; Node's
+   * default is 4): chDB runs its statements there. Since the twenty-third session.
+   */
+  uv_threadpool_size?: number;
 }
 
 /** CAP_SYS_NICE's bit in the capability sets of /proc/<pid>/status. */
@@ -80,6 +85,7 @@ export async function describeMachine(
   nodeOptionsEnv?: string,
   allocatorEnv: AllocatorEnv = {},
   chdbMergeNice?: number,
+  uvThreadpoolSize?: number,
 ): Promise<MachineInfo> {
   const list = cpus();
   let commit: string | undefined;
@@ -102,6 +108,7 @@ export async function describeMachine(
     ...(chdbMergeNice === undefined
       ? {}
       : { chdb_merge_nice: { value: chdbMergeNice, applied: await capSysNice() } }),
+    ...(uvThreadpoolSize === undefined ? {} : { uv_threadpool_size: uvThreadpoolSize }),
   };
 }
 

@@ -298,6 +298,8 @@ export const BenchReportSchema = z.object({
     chdb_merge_nice: z
       .object({ value: z.number().int().min(-20).max(19), applied: z.boolean().nullable() })
       .optional(),
+    /** libuv's pool size (UV_THREADPOOL_SIZE; `vigie` sets 16): chDB's statements run there. */
+    uv_threadpool_size: z.number().int().positive().optional(),
   }),
   dataset: z
     .object({

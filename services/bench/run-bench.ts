@@ -51,7 +51,12 @@ export async function runBench(
   const startedAt = new Date().toISOString();
   // Before any store work: the CPU per thread then tells chDB's statements from V8's helpers.
   await nameLibuvPool(config.UV_THREADPOOL_SIZE);
-  const machine = await describeMachine(config.NODE_OPTIONS, config, config.VIGIE_CHDB_MERGE_NICE);
+  const machine = await describeMachine(
+    config.NODE_OPTIONS,
+    config,
+    config.VIGIE_CHDB_MERGE_NICE,
+    config.UV_THREADPOOL_SIZE,
+  );
   const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'vigie-bench-')));
   await mkdir(workDir, { recursive: true });
   const dataDir = join(workDir, 'chdb');

@@ -273,7 +273,9 @@ export function createPipelineStore(
          WHERE seller_id IN {sellers:Array(String)}
          ORDER BY occurred_at, event_id
          LIMIT 1 BY event_id`,
-        { params: { sellers: unique(sellerIds) } },
+        // Unbound: a bound query waits for every bound query of the process (docs/store.md),
+        // and a priority batch's rebuild is on a trusted-flagger notice's path.
+        { params: { sellers: unique(sellerIds) }, inlineParams: true },
       );
       return readBack(rows);
     },

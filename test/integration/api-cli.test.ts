@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../services/cli/main.ts';
 import { eventMaker } from './api-fixtures.ts';
 
-const BIN = resolve('services/cli/bin.mjs');
+const BIN = resolve('services/cli/bin.cjs');
 const T0 = Date.parse('2026-05-04T08:00:00Z');
 const ev = eventMaker(T0);
 const EVENTS = [

@@ -71,7 +71,7 @@ describe.skipIf(!available)(
       const { stdout } = await run(
         process.execPath,
         [
-          'services/cli/bin.mjs',
+          'services/cli/bin.cjs',
           'eval-forest',
           '--csv',
           join(datasets, 'breastw.csv'),
@@ -101,7 +101,7 @@ describe.skipIf(!available)(
 describe('`vigie eval-forest` usage errors', () => {
   const cli = async (...args: string[]): Promise<{ code: number; stderr: string }> => {
     try {
-      await run(process.execPath, ['services/cli/bin.mjs', 'eval-forest', ...args], {
+      await run(process.execPath, ['services/cli/bin.cjs', 'eval-forest', ...args], {
         cwd: repoRoot,
       });
       return { code: 0, stderr: '' };

@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 function vigie(args: string[], input?: string) {
-  return spawnSync(process.execPath, ['services/cli/bin.mjs', 'replay', ...args], {
+  return spawnSync(process.execPath, ['services/cli/bin.cjs', 'replay', ...args], {
     encoding: 'utf8',
     input,
     env: { ...process.env, LOG_LEVEL: 'silent' },

@@ -147,7 +147,7 @@ describe('query parameters (chDB)', () => {
           const child = spawn(
             process.execPath,
             [
-              resolve('services/cli/bin.mjs'),
+              resolve('services/cli/bin.cjs'),
               'query',
               'SELECT {n:UInt32} + 1 AS y, {s:String} AS s',
               '--param',

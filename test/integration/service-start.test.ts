@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SellerFlaggedSchema, type SellerFlagged } from '../../streams/contract/index.ts';
 import { createTestKafka, createTopic, testNames, waitFor } from '../helpers/kafka-utils.ts';
 
-const BIN = resolve('services/cli/bin.mjs');
+const BIN = resolve('services/cli/bin.cjs');
 
 function run(
   args: string[],

@@ -103,7 +103,7 @@ const EXIT_TO_CODE: Record<number, ErrorCode> = {
  * standard input being empty. The child prints the summary; its exit code becomes ours.
  */
 async function relayStandardInput(options: ReplayOptions): Promise<void> {
-  const bin = fileURLToPath(new URL('../bin.mjs', import.meta.url));
+  const bin = fileURLToPath(new URL('../bin.cjs', import.meta.url));
   const args = [bin, 'replay', '-', '--input-fd', '3', '--batch-size', String(options.batchSize)];
   if (options.rejectsOut) args.push('--rejects-out', options.rejectsOut);
   if (options.flagsOut) args.push('--flags-out', options.flagsOut);
@@ -174,6 +174,7 @@ export async function runReplay(
     onChangedReadsStore: flags?.readsStore ?? true,
     onChangedAwaitsStored: flags?.awaitsStored ?? false,
     batchSize: config.VIGIE_BATCH_SIZE,
+    engineSlice: config.VIGIE_ENGINE_SLICE,
     recentIdCapacity: config.VIGIE_RECENT_IDS,
   });
   const progress = createProgress(total);
