@@ -8,9 +8,11 @@ import { chdbBackend } from '../helpers/clickhouse.ts';
 import { createCountingStage, fileRecords, makeEvents } from './pipeline-fixtures.ts';
 
 /**
- * A run larger than a chunk builds its snapshots a chunk's worth of sellers per hold of the lane
- * lock, so a priority batch that arrives meanwhile is applied between two slices instead of after
- * the whole run's snapshots. Real chDB store.
+ * A run larger than a chunk builds its snapshots a slice of sellers per hold of the lane lock, so
+ * a priority batch that arrives meanwhile is applied between two slices instead of after the
+ * whole run's snapshots; and a chunk goes to the engine a slice at a time, with turns of the
+ * event loop between, so that the other lane's I/O completions do not wait for the whole chunk.
+ * Real chDB store.
  */
 const logger = pino({ level: 'silent' });
 const backend = chdbBackend();
@@ -80,5 +82,62 @@ describe('a large run’s snapshots, against a priority batch', () => {
       'SELECT uniqExact(seller_id) AS n FROM seller_features',
     );
     expect(Number(row!.n)).toBe(41);
+  });
+
+  it('hands a chunk to the engine, and its sellers to the snapshots, in slices with turns between', async () => {
+    const executor = await backend.executor('engine_slices');
+    const tables = createStore({ executor, logger });
+    await tables.migrate();
+    const store = createPipelineStore({ store: tables, logger });
+
+    const log: string[] = [];
+    const counting = createCountingStage();
+    const pipeline = createPipeline({
+      store,
+      batchSize: 10,
+      engineSlice: 4,
+      features: {
+        ...counting,
+        async apply(events) {
+          log.push(`apply ${events.length}`);
+          // Stands for an I/O completion that came during the engine's work: it runs in the
+          // next turn of the event loop, which must come before the chunk's next slice.
+          if (log.length === 1) setImmediate(() => log.push('turn'));
+          return counting.apply(events);
+        },
+        snapshots(sellerIds, computedAt) {
+          log.push(`snapshots ${sellerIds.length}`);
+          if (log.filter((l) => l.startsWith('snapshots')).length === 1) {
+            setImmediate(() => log.push('turn'));
+          }
+          return counting.snapshots(sellerIds, computedAt);
+        },
+      },
+      deadLetters: createLogDeadLetterSink(logger),
+      logger,
+    });
+
+    // One chunk of 10 events from 10 sellers.
+    const events = makeEvents({ seed: 7, sellers: 10, perSeller: 1 });
+    const result = await pipeline.process({
+      records: fileRecords(events, 'one-chunk.ndjson'),
+      ack: async () => undefined,
+    });
+
+    expect(result.accepted).toBe(10);
+    expect(log).toEqual([
+      'apply 4',
+      'turn',
+      'apply 4',
+      'apply 2',
+      'snapshots 4',
+      'turn',
+      'snapshots 4',
+      'snapshots 2',
+    ]);
+    const [row] = await executor.query<{ n: string }>(
+      'SELECT uniqExact(seller_id) AS n FROM seller_features',
+    );
+    expect(Number(row!.n)).toBe(10);
   });
 });
