@@ -162,7 +162,7 @@ export function createLocalService(options: LocalServiceOptions): LocalService {
           onChangedReadsStore: false,
           onChangedAwaitsStored: true,
           batchSize: options.pipeline.VIGIE_BATCH_SIZE,
-          engineSlice: options.pipeline.VIGIE_ENGINE_SLICE,
+          snapshotSlice: options.pipeline.VIGIE_SNAPSHOT_SLICE,
           recentIdCapacity: options.pipeline.VIGIE_RECENT_IDS,
         });
         if (options.pipeline.VIGIE_REBUILD === 'full') await pipeline.rebuild();

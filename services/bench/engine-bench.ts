@@ -8,8 +8,8 @@
  * Simulates ~`events` events (services/simulator, 30 days, as services/bench/dataset.ts does),
  * decodes them as the pipeline does (decodeBatch), and applies them to the engine in batches of
  * 5,000 with the in-memory cross-seller index (the pipeline's memory mode); `--slice N` hands
- * each batch to the engine N events at a time, as the pipeline's engine stage does
- * (`VIGIE_ENGINE_SLICE`), so that the cost of smaller engine calls shows. `--rows` also builds
+ * each batch to the engine N events at a time (as a smaller VIGIE_BATCH_SIZE would), so that the
+ * cost of smaller engine calls, and their effect on the features, show. `--rows` also builds
  * the `listing_texts` rows of each batch (services/pipeline/table-rows.ts) with the engine's text
  * analyser, as the pipeline does. `--snapshots` also builds, after each batch, the
  * `seller_features` row of every seller the batch changed, at that seller's latest event time,

@@ -107,7 +107,7 @@ export async function openBenchIngestion(options: OpenIngestionOptions): Promise
       onChangedReadsStore: false,
       onChangedAwaitsStored: true,
       batchSize: config.VIGIE_BATCH_SIZE,
-      engineSlice: config.VIGIE_ENGINE_SLICE,
+      snapshotSlice: config.VIGIE_SNAPSHOT_SLICE,
       recentIdCapacity: config.VIGIE_RECENT_IDS,
     });
     const timed = createTimedPipeline(pipeline);

@@ -72,7 +72,7 @@ export async function runReplayBench(
     onChangedReadsStore: flags?.readsStore ?? true,
     onChangedAwaitsStored: flags?.awaitsStored ?? false,
     batchSize: config.VIGIE_BATCH_SIZE,
-    engineSlice: config.VIGIE_ENGINE_SLICE,
+    snapshotSlice: config.VIGIE_SNAPSHOT_SLICE,
     recentIdCapacity: config.VIGIE_RECENT_IDS,
   });
   const totals = { lines: 0, accepted: 0, duplicates: 0, rejected: 0 };

@@ -9,11 +9,11 @@ export const PipelineEnvSchema = BaseEnvSchema.extend({
    */
   VIGIE_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(5_000),
   /**
-   * Events per feature-engine call and sellers per snapshot slice (at most VIGIE_BATCH_SIZE); the
-   * event loop is given back between two, so that the other lane's I/O completions wait for at
-   * most one slice of CPU (~0.1 s) instead of a whole chunk's (docs/ingestion.md). Default 1,000.
+   * Sellers per snapshot slice of a run (at most VIGIE_BATCH_SIZE), each built under the lane
+   * lock, the event loop given back between two: a priority batch waits for at most one slice
+   * (~0.1 s of CPU) for the lock and for its I/O completions (docs/ingestion.md). Default 1,000.
    */
-  VIGIE_ENGINE_SLICE: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
+  VIGIE_SNAPSHOT_SLICE: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   /** Event ids remembered as done, the first dedup check. Default 50,000. */
   VIGIE_RECENT_IDS: z.coerce.number().int().min(0).max(50_000_000).default(50_000),
   /**

@@ -37,7 +37,8 @@ export interface EngineStageOptions {
  * The feature engine (features/engine/) as a pipeline stage. A snapshot's `as_of` is the
  * seller's own latest event time, not the engine's global watermark: so the snapshot a seller
  * ends with depends only on the events applied, not on how they were cut into batches (a
- * crash-and-restart ends with the same rows as a clean run).
+ * crash-and-restart ends with the same rows as a clean run), except for facts at the edge of a
+ * retention window (docs/features.md, "Batch boundaries").
  */
 export function createEngineStage(
   options: EngineStageOptions,

@@ -50,10 +50,10 @@ export interface PipelineOptions<Snapshot = unknown> {
   /** Most events handed to the store at once (a chunk). Default 5,000. */
   batchSize?: number;
   /**
-   * Events per engine call and sellers per snapshot slice (at most `batchSize`); the event loop
-   * is given back between two of them. Default 1,000.
+   * Sellers per snapshot slice (at most `batchSize`): each slice is built under the lane lock, and
+   * the event loop is given back between two. Default 1,000.
    */
-  engineSlice?: number;
+  snapshotSlice?: number;
   /** Event ids remembered as done (dedup layer 2). Default 50,000 (~5 MB). */
   recentIdCapacity?: number;
   hooks?: PipelineHooks;
@@ -93,7 +93,7 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
   const log = options.logger.child({ component: 'pipeline' });
   const metrics = options.metrics ?? createPipelineMetrics();
   const batchSize = options.batchSize ?? 5_000;
-  const engineSlice = Math.max(1, Math.min(options.engineSlice ?? 1_000, batchSize));
+  const snapshotSlice = Math.max(1, Math.min(options.snapshotSlice ?? 1_000, batchSize));
   const readsStore = options.onChangedReadsStore ?? true;
   const early = !readsStore && options.onChanged !== undefined && options.onChangedAwaitsStored;
   const now = options.now ?? (() => new Date());
@@ -180,7 +180,7 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
     // idempotence absorbs the second application.
     const engineStarted = performance.now();
     let engineEnded: number | undefined;
-    const applied = applyInSlices(rest);
+    const applied = features.apply(rest);
     applied.then(
       () => (engineEnded = performance.now()),
       () => undefined,
@@ -229,22 +229,6 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
     })();
     done.catch(() => undefined);
     return { changed, done };
-  }
-
-  /**
-   * A chunk to the engine `engineSlice` events at a time, the event loop given back in between.
-   * A 5,000-event chunk is ~0.3–0.5 s of CPU on this project's machine in one call, and every I/O
-   * completion of the other lane (a trusted-flagger notice's reads and writes, each awaited in
-   * turn) would wait for all of it. The lane lock stays held: only I/O callbacks run in between.
-   */
-  async function applyInSlices(events: readonly AcceptedEvent[]): Promise<ReadonlySet<string>> {
-    if (events.length <= engineSlice) return features.apply(events);
-    const changed = new Set<string>();
-    for (let i = 0; i < events.length; i += engineSlice) {
-      if (i > 0) await yieldToEventLoop();
-      for (const s of await features.apply(events.slice(i, i + engineSlice))) changed.add(s);
-    }
-    return changed;
   }
 
   async function run(batch: RecordBatch): Promise<BatchResult> {
@@ -314,16 +298,16 @@ export function createPipeline<Snapshot>(options: PipelineOptions<Snapshot>): Pi
         // One snapshot per changed seller per run, not per chunk: a seller with events in
         // several chunks is derived, written and scored once, from its state after all of them.
         // Built while the last chunk's events are being written; written once they are stored.
-        // Built `engineSlice` sellers per hold of the lane lock, the event loop given back in
+        // Built `snapshotSlice` sellers per hold of the lane lock, the event loop given back in
         // between: a priority batch waits for at most one such slice, not for a whole large
         // run's snapshots (a priority batch applied in between is then in the later slices'
         // snapshots, as in those of chunks after it), and its I/O completions run meanwhile.
         if (changed.size > 0) {
           const sellers = [...changed].sort();
           const computedAt = now();
-          for (let i = 0; i < sellers.length; i += engineSlice) {
+          for (let i = 0; i < sellers.length; i += snapshotSlice) {
             if (i > 0) await yieldToEventLoop();
-            const slice = sellers.slice(i, i + engineSlice);
+            const slice = sellers.slice(i, i + snapshotSlice);
             const built = await locked(async () => {
               const snapshotsStarted = performance.now();
               const rows = features.snapshots(slice, computedAt);

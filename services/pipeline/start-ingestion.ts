@@ -111,7 +111,7 @@ export function createIngestion(options: StartIngestionOptions): Ingestion {
         onChangedReadsStore: flags?.readsStore ?? true,
         onChangedAwaitsStored: flags?.awaitsStored ?? false,
         batchSize: config.VIGIE_BATCH_SIZE,
-        engineSlice: config.VIGIE_ENGINE_SLICE,
+        snapshotSlice: config.VIGIE_SNAPSHOT_SLICE,
         recentIdCapacity: config.VIGIE_RECENT_IDS,
         hooks: crashHooks(config.VIGIE_TEST_CRASH_AFTER_STORE),
       });

@@ -174,7 +174,7 @@ export async function runReplay(
     onChangedReadsStore: flags?.readsStore ?? true,
     onChangedAwaitsStored: flags?.awaitsStored ?? false,
     batchSize: config.VIGIE_BATCH_SIZE,
-    engineSlice: config.VIGIE_ENGINE_SLICE,
+    snapshotSlice: config.VIGIE_SNAPSHOT_SLICE,
     recentIdCapacity: config.VIGIE_RECENT_IDS,
   });
   const progress = createProgress(total);
