@@ -24,6 +24,7 @@ import {
 } from './options.ts';
 import { trimNativeMemory } from './native-trim.ts';
 import { runPacedLatency } from './paced-latency.ts';
+import { loopDelayWatch, type LoopDelay } from './loop-delay.ts';
 import { cpuWatch, type CpuSpent } from './thread-cpu.ts';
 import { startWindowSampler, type WindowSampler } from './window-sampler.ts';
 import { runPriorityProbes } from './priority-probe.ts';
@@ -120,6 +121,7 @@ export async function runKafkaBench(
     const startCall = performance.now();
     const drainWatch = stopwatch();
     const drainThreads = cpuWatch();
+    const drainDelay = loopDelayWatch();
     await ingestion.start();
     const probes = runPriorityProbes({
       producer,
@@ -157,6 +159,8 @@ export async function runKafkaBench(
     const drainedAt = timed.lastDoneAt()!;
     const drainCpuMs = drainWatch.cpuMs();
     const drainSpent = drainThreads.spent();
+    const drainLoopDelay = drainDelay.take();
+    drainDelay.stop();
     const firstAt = timed.firstBatchAt()!;
     const probeRun = await probes;
     const baseline = await probeRun.baseline;
@@ -226,7 +230,8 @@ export async function runKafkaBench(
     for (const w of windows) {
       log(
         `kafka: window to ${w.end_s} s: gc ${w.gc.total_ms} ms (max ${w.gc.max_ms}, major ${w.gc.major_ms}), ` +
-          `elu ${w.event_loop_utilization}, cpu ${w.cpu_s} s (${formatSpent(w)}); ${formatStages(w.stages)}`,
+          `elu ${w.event_loop_utilization}, loop delay ${formatDelay(w.event_loop_delay_ms)} ms, ` +
+          `cpu ${w.cpu_s} s (${formatSpent(w)}); ${formatStages(w.stages)}`,
       );
     }
     if (paced.tail !== undefined) {
@@ -246,6 +251,7 @@ export async function runKafkaBench(
     const drainStages = stageBreakdown(stagesAtStart, stagesAfterDrain);
     log(`kafka: drain batch stages (ms): ${formatStages(drainStages)}`);
     log(`kafka: drain CPU per thread (s): ${formatSpent(drainSpent)}`);
+    log(`kafka: drain event-loop delay (ms): ${formatDelay(drainLoopDelay)}`);
     log(`kafka: latency batch stages (ms): ${formatStages(latencyStages)}`);
 
     const e2e: E2eSection = {
@@ -258,6 +264,7 @@ export async function runKafkaBench(
         startup_s: Math.round(firstAt - startCall) / 1000,
         stages: drainStages,
         ...drainSpent,
+        event_loop_delay_ms: drainLoopDelay,
       },
       baseline: {
         name: 'kafkajs eachBatch + JSON.parse (same fetch settings)',
@@ -401,6 +408,10 @@ function formatStages(b: StageBreakdown): string {
 }
 
 /** CPU seconds per thread and the machine's busy cores, when read (Linux). */
+function formatDelay(d: LoopDelay): string {
+  return `p50 ${d.p50_ms}, p99 ${d.p99_ms}, max ${d.max_ms}`;
+}
+
 function formatSpent(spent: Partial<CpuSpent>): string {
   const threads = Object.entries(spent.threads_s ?? {})
     .map(([name, s]) => `${name} ${s}`)

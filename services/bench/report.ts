@@ -64,6 +64,12 @@ export const LatencyTailSchema = z.object({
   slowest: z.array(BatchSplitSchema.extend({ end_s: z.number() })),
 });
 
+const LoopDelaySchema = z.object({
+  p50_ms: NonNegative,
+  p99_ms: NonNegative,
+  max_ms: NonNegative,
+});
+
 export const E2eSectionSchema = z.object({
   topic_partitions: z.number().int().positive(),
   produce: ThroughputSchema,
@@ -81,6 +87,11 @@ export const E2eSectionSchema = z.object({
     threads_s: z.record(z.string(), NonNegative).optional(),
     /** Cores the whole machine (the broker included) kept busy during the drain. */
     machine_busy_cores: NonNegative.optional(),
+    /**
+     * How late the event loop ran a 10 ms timer during the drain (services/bench/loop-delay.ts):
+     * what a priority batch's each I/O completion may wait for. Since the twenty-third session.
+     */
+    event_loop_delay_ms: LoopDelaySchema.optional(),
   }),
   /** Transport ceiling: a kafkajs consumer that only reads and JSON-parses. */
   baseline: ThroughputSchema.extend({ name: z.string() }),
@@ -122,6 +133,7 @@ export const E2eSectionSchema = z.object({
             major_ms: NonNegative,
           }),
           event_loop_utilization: NonNegative,
+          event_loop_delay_ms: LoopDelaySchema.optional(),
           cpu_s: NonNegative,
           threads_s: z.record(z.string(), NonNegative).optional(),
           machine_busy_cores: NonNegative.optional(),

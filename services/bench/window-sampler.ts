@@ -1,5 +1,6 @@
 import { performance, PerformanceObserver, constants } from 'node:perf_hooks';
 import type { StageBreakdown } from './report.ts';
+import { loopDelayWatch, type LoopDelay } from './loop-delay.ts';
 import { cpuWatch } from './thread-cpu.ts';
 
 /**
@@ -14,6 +15,8 @@ export interface WindowSample {
   stages: StageBreakdown;
   gc: { pauses: number; total_ms: number; max_ms: number; major_ms: number };
   event_loop_utilization: number;
+  /** How late the event loop ran a 10 ms timer (loop-delay.ts). Since the twenty-third session. */
+  event_loop_delay_ms: LoopDelay;
   cpu_s: number;
   /**
    * The process's CPU seconds per thread name (`main`, `libuv`, chDB's threads by their names,
@@ -56,6 +59,7 @@ export function startWindowSampler<M>(
   let lastElu = performance.eventLoopUtilization();
   let lastCpu = process.cpuUsage();
   let lastWatch = cpuWatch();
+  const delay = loopDelayWatch();
   const close = (): void => {
     const nextMark = mark();
     const elu = performance.eventLoopUtilization(lastElu);
@@ -72,6 +76,7 @@ export function startWindowSampler<M>(
         major_ms: round(gc.major_ms),
       },
       event_loop_utilization: Math.round(elu.utilization * 100) / 100,
+      event_loop_delay_ms: delay.take(),
       cpu_s: round((cpu.user + cpu.system) / 1e6),
       ...(Object.keys(spent.threads_s).length > 0 ? { threads_s: spent.threads_s } : {}),
       ...(spent.machine_busy_cores === undefined
@@ -90,6 +95,7 @@ export function startWindowSampler<M>(
     stop() {
       clearInterval(timer);
       close();
+      delay.stop();
       observer.disconnect();
       return samples;
     },
