@@ -18,12 +18,17 @@ const backend = chdbBackend();
 
 afterAll(() => backend.cleanup());
 
+/** A migrated chDB database of its own, and the pipeline's store adapter over it. */
+async function migratedStore(database: string) {
+  const executor = await backend.executor(database);
+  const tables = createStore({ executor, logger });
+  await tables.migrate();
+  return { executor, store: createPipelineStore({ store: tables, logger }) };
+}
+
 describe('a large run’s snapshots, against a priority batch', () => {
   it('are built in chunk-sized slices, and a priority batch is applied between two', async () => {
-    const executor = await backend.executor('snapshot_slices');
-    const tables = createStore({ executor, logger });
-    await tables.migrate();
-    const store = createPipelineStore({ store: tables, logger });
+    const { executor, store } = await migratedStore('snapshot_slices');
 
     const log: string[] = [];
     const counting = createCountingStage();
@@ -84,10 +89,7 @@ describe('a large run’s snapshots, against a priority batch', () => {
   });
 
   it('builds a run’s snapshots in slices, with a turn of the event loop between two', async () => {
-    const executor = await backend.executor('snapshot_turns');
-    const tables = createStore({ executor, logger });
-    await tables.migrate();
-    const store = createPipelineStore({ store: tables, logger });
+    const { executor, store } = await migratedStore('snapshot_turns');
 
     const log: string[] = [];
     const counting = createCountingStage();
