@@ -47,20 +47,41 @@ describe('store mode (lookups answered by the store)', () => {
     first.apply([tl.published('s', 'old', T0, LISTING)]);
     const stored = plain(first.lastFacts().published[0] as ListingFingerprint);
 
-    // A restarted instance: the listing's publication is 20 days old and not in memory.
+    // A restarted instance: the listing's publication is 10 days old and not in memory.
     const engine = createFeatureEngine();
-    const down = tl.takenDown('s', 'old', T0 + 20 * D);
+    const down = tl.takenDown('s', 'old', T0 + 10 * D);
     const request = engine.lookupsFor([down]);
     expect(request.fingerprintsOf).toEqual([{ sellerId: 's', listingId: 'old' }]);
     engine.apply([down], { ...emptyLookups(), fingerprints: [stored] });
     expect(engine.lastFacts().takenDown).toHaveLength(1);
 
-    const copy = tl.published('s', 'copy', T0 + 21 * D, COPY);
+    const copy = tl.published('s', 'copy', T0 + 11 * D, COPY);
     expect(engine.lookupsFor([copy]).newListings).toHaveLength(1);
     engine.apply([copy], emptyLookups());
     const v = engine.features('s').values;
     expect(v.relists_own_total).toBe(1);
     expect(v.image_reuse_exact).toBe(1);
+  });
+
+  it('does not use a stored fingerprint older than publishedContentDays, as memory mode', () => {
+    const tl = createTimeline();
+    const first = createFeatureEngine();
+    first.apply([tl.published('s', 'old', T0, LISTING)]);
+    const stored = plain(first.lastFacts().published[0] as ListingFingerprint);
+
+    // 15 days after its publication (default 14): the store still has the fingerprint, but
+    // the in-memory index would not, and whether the seller's memory did depended on sweeps.
+    const engine = createFeatureEngine();
+    const down = tl.takenDown('s', 'old', T0 + 15 * D);
+    engine.apply([down], { ...emptyLookups(), fingerprints: [stored] });
+    expect(engine.lastFacts().takenDown).toHaveLength(0);
+    engine.apply([tl.published('s', 'copy', T0 + 16 * D, COPY)], emptyLookups());
+    expect(engine.features('s').values.relists_own_total).toBe(0);
+
+    // Up to the configured horizon it is used.
+    const longer = createFeatureEngine({ publishedContentDays: 30 });
+    longer.apply([down], { ...emptyLookups(), fingerprints: [stored] });
+    expect(longer.lastFacts().takenDown).toHaveLength(1);
   });
 
   it('matches a new listing against taken-down listings of other sellers from the store', () => {

@@ -30,7 +30,11 @@ export interface InMemoryCrossSellerIndexOptions {
    * matters. Default 24 hours.
    */
   publishedSearchHours?: number;
-  /** Published fingerprints answer `fingerprintsOf` this long. Default 14 days. */
+  /**
+   * Published fingerprints answer `fingerprintsOf` this long before the newest fact. Default 15
+   * days: the engine uses one up to `publishedContentDays` (14) after its publication, and the
+   * day more keeps them for events behind the newest (partitions drained at different paces).
+   */
   fingerprintDays?: number;
   /** Bounds on kept fingerprints and identifier hashes. Defaults 200,000 and 2,000,000. */
   maxFingerprints?: number;
@@ -742,7 +746,7 @@ export function createInMemoryCrossSellerIndex(
   const bands = options.bands ?? 32;
   const takedownMs = (options.takedownDays ?? 8) * DAY;
   const publishedMs = (options.publishedSearchHours ?? 24) * HOUR;
-  const fingerprintMs = (options.fingerprintDays ?? 14) * DAY;
+  const fingerprintMs = (options.fingerprintDays ?? 15) * DAY;
   const maxFingerprints = options.maxFingerprints ?? 200_000;
   const maxIdentifiers = options.maxIdentifiers ?? 2_000_000;
   const expireEvery = options.expireEvery ?? 20_000;

@@ -44,6 +44,13 @@ export const FeatureEngineConfigSchema = z
      * publication; older ones come from the store through `fingerprintsOf`. Default 1 day.
      */
     signatureDays: Days.default(1),
+    /**
+     * A takedown or an edit uses its listing's published content (signature, image hashes) up
+     * to this long after the publication, from memory or the store alike, decided by the two
+     * events' times: the same features whatever the calls' boundaries and the cross-seller mode.
+     * Default 14 days (the in-memory index keeps fingerprints a day longer).
+     */
+    publishedContentDays: Days.default(14),
     /** Edits and seller deletions are kept this long, then folded into counters. Default 7 days / 64. */
     activityRetentionDays: Days.default(7),
     maxEdits: Count.default(64),

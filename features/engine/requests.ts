@@ -3,7 +3,15 @@ import { listingKey } from './context.ts';
 import type { CrossSellerRequest, ListingFingerprint } from './cross-seller.ts';
 import { parseTime } from './event-time.ts';
 import type { Fingerprinter } from './fingerprints.ts';
-import { DAY, F_CONTENT, L_FLAGS, type ListingContent, type SellerState } from './seller-state.ts';
+import { contentUsable } from './seller-events.ts';
+import {
+  DAY,
+  F_CONTENT,
+  L_FLAGS,
+  L_PUBLISHED,
+  type ListingContent,
+  type SellerState,
+} from './seller-state.ts';
 import type { AcceptedEvent } from './types.ts';
 
 /**
@@ -17,11 +25,12 @@ export function buildRequest(
 ): CrossSellerRequest {
   const { sellers, env, fingerprint } = deps;
   const config = env.config;
-  function heldContent(sellerId: string, listingId: string): boolean {
+  /** The listing's index in its seller's state when its content is still held, else -1. */
+  function heldContent(sellerId: string, listingId: string): number {
     const state = sellers.get(sellerId);
-    if (state === undefined) return false;
+    if (state === undefined) return -1;
     const i = state.findListing(listingId);
-    return i >= 0 && (state.get(i, L_FLAGS) & F_CONTENT) !== 0;
+    return i >= 0 && (state.get(i, L_FLAGS) & F_CONTENT) !== 0 ? i : -1;
   }
 
   function build(events: readonly AcceptedEvent[]): CrossSellerRequest {
@@ -52,10 +61,16 @@ export function buildRequest(
         newListings.push(fingerprint(e.seller_id, e.listing_id, at, content));
       } else if (e.type === 'listing.taken_down' || e.type === 'listing.edited') {
         const key = listingKey(e.seller_id, e.listing_id);
-        if (heldContent(e.seller_id, e.listing_id)) {
-          if (e.type === 'listing.taken_down') {
-            const state = sellers.get(e.seller_id) as SellerState;
-            const c = state.content(state.findListing(e.listing_id), config.numHashes);
+        const held = heldContent(e.seller_id, e.listing_id);
+        if (held >= 0) {
+          // Held content too old for this event is not used, nor asked for (the store's copy
+          // is as old): the same as when a sweep had dropped it (see `contentUsable`).
+          const state = sellers.get(e.seller_id) as SellerState;
+          if (
+            e.type === 'listing.taken_down' &&
+            contentUsable(state.get(held, L_PUBLISHED), at, env)
+          ) {
+            const c = state.content(held, config.numHashes);
             if (c !== undefined) takedowns.push(fingerprint(e.seller_id, e.listing_id, at, c));
           }
         } else if (
@@ -73,10 +88,12 @@ export function buildRequest(
       wanted.delete(key);
       for (const item of events) {
         const e = item.event;
-        if (e.type === 'listing.taken_down' && listingKey(e.seller_id, e.listing_id) === key) {
-          takedowns.push(
-            fingerprint(e.seller_id, e.listing_id, Date.parse(e.occurred_at), p.content),
-          );
+        if (e.type !== 'listing.taken_down' || listingKey(e.seller_id, e.listing_id) !== key) {
+          continue;
+        }
+        const takenAt = Date.parse(e.occurred_at);
+        if (contentUsable(p.at, takenAt, env)) {
+          takedowns.push(fingerprint(e.seller_id, e.listing_id, takenAt, p.content));
         }
       }
     }

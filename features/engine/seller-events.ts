@@ -18,6 +18,7 @@ import {
   byListing,
   countChars,
   countValue,
+  DAY,
   F_CODED,
   idHash,
   F_CONTENT,
@@ -25,6 +26,7 @@ import {
   insertSorted,
   L_FLAGS,
   L_OBFUSCATION,
+  L_PUBLISHED,
   NOTICE_AUTHORITY,
   NOTICE_TRUSTED,
   NOTICE_USER,
@@ -148,20 +150,32 @@ function resolveEdit(edit: EditEntry, ref: ListingContent): void {
   edit.pending = undefined;
 }
 
-/** The published content of a listing: from memory, else from the lookups. */
+/**
+ * Whether an event at `at` may use the content of a listing published at `publishedAt`
+ * (`publishedContentDays`): decided by the two times alone, not by whether the content is still
+ * in memory or in the in-memory index, which depends on when they were last swept.
+ */
+export function contentUsable(publishedAt: number, at: number, env: EngineEnv): boolean {
+  return at - publishedAt <= env.config.publishedContentDays * DAY;
+}
+
+/** The published content of a listing an event at `at` may use: from memory, else the lookups. */
 function publishedContent(
   state: SellerState,
   listingId: string,
+  at: number,
   env: EngineEnv,
   batch: BatchContext,
 ): ListingContent | undefined {
   const i = state.findListing(listingId);
   if (i >= 0) {
     const held = state.content(i, env.config.numHashes);
-    if (held !== undefined) return held;
+    if (held !== undefined) {
+      return contentUsable(state.get(i, L_PUBLISHED), at, env) ? held : undefined;
+    }
   }
   const fp = batch.fingerprints.get(listingKey(state.id, listingId));
-  if (fp === undefined) return undefined;
+  if (fp === undefined || !contentUsable(fp.at, at, env)) return undefined;
   const compact = compactOf(fp);
   return {
     sketch: compact?.sketch ?? sketchFromSignature(fp.signature),
@@ -200,7 +214,7 @@ export function onTakenDown(
       (e.decision_ground === 'DECISION_GROUND_ILLEGAL_CONTENT' ? T_ILLEGAL : 0),
     content: undefined,
   };
-  const content = publishedContent(state, e.listing_id, env, batch);
+  const content = publishedContent(state, e.listing_id, at, env, batch);
   if (content !== undefined) entry.content = keep(content);
   insertSorted(state.takedowns, entry, byListing);
   if (entry.content !== undefined) {
@@ -278,10 +292,12 @@ export function onEdited(
     edit.obfuscation = text.obfuscation;
     edit.coded = text.coded;
     edit.pending = { sketch: text.sketch, shingles: text.shingles };
-    const ref = publishedContent(state, e.listing_id, env, batch);
+    const ref = publishedContent(state, e.listing_id, at, env, batch);
     if (ref !== undefined) resolveEdit(edit, ref);
+    // Only a listing the seller's retention still keeps at the edit's time: one past it is
+    // folded at the next sweep, which may or may not have run yet.
     const i = state.findListing(e.listing_id);
-    if (i >= 0) {
+    if (i >= 0 && at - state.get(i, L_PUBLISHED) <= env.config.listingRetentionDays * DAY) {
       state.set(i, L_OBFUSCATION, Math.max(state.get(i, L_OBFUSCATION), edit.obfuscation));
       if (edit.coded) state.set(i, L_FLAGS, state.get(i, L_FLAGS) | F_CODED);
     }

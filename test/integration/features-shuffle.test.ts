@@ -12,10 +12,10 @@ import { mulberry32 } from '../../features/prng.ts';
  * simulator's own messy stream with duplicates and late events.
  */
 
-function events(mess: boolean): AcceptedEvent[] {
+function events(mess: boolean, days = 14, sellers = 250): AcceptedEvent[] {
   const sim = simulateMarketplace({
-    sellers: 250,
-    days: 14,
+    sellers,
+    days,
     seed: 'features-shuffle',
     mess: mess ? {} : false,
   });
@@ -27,8 +27,14 @@ function events(mess: boolean): AcceptedEvent[] {
   return out;
 }
 
-function features(stream: readonly AcceptedEvent[], batch: number): Record<string, SellerFeatures> {
-  const engine = createFeatureEngine({ crossSeller: createInMemoryCrossSellerIndex() });
+function features(
+  stream: readonly AcceptedEvent[],
+  batch: number,
+  expireEvery?: number,
+): Record<string, SellerFeatures> {
+  const engine = createFeatureEngine({
+    crossSeller: createInMemoryCrossSellerIndex(expireEvery === undefined ? {} : { expireEvery }),
+  });
   for (let i = 0; i < stream.length; i += batch) engine.apply(stream.slice(i, i + batch));
   // One clock for every run: the last event time of the period.
   const asOf = engine.watermark();
@@ -75,4 +81,38 @@ describe('feature engine on a simulated marketplace', () => {
     );
     expect(features(messy, 1_000)).toEqual(reference);
   });
+});
+
+describe('feature engine on a month of a simulated marketplace', () => {
+  // A month: takedowns of listings published more than the 14 days a published listing's
+  // content is used, listings past their retention, index entries past their window. The
+  // features must not depend on when the sweeps and the index's expiry ran, i.e. on the calls'
+  // boundaries (docs/features.md, "Batch boundaries").
+  const month = events(false, 30, 400).sort(
+    (a, b) => Date.parse(a.event.occurred_at) - Date.parse(b.event.occurred_at),
+  );
+  const reference = features(month, 5_000);
+
+  it('has takedowns of listings older than their content is used', () => {
+    const published = new Map<string, number>();
+    let old = 0;
+    for (const { event: e } of month) {
+      if (e.type === 'listing.published') published.set(e.listing_id, Date.parse(e.occurred_at));
+      if (e.type === 'listing.taken_down') {
+        const at = published.get(e.listing_id);
+        if (at !== undefined && Date.parse(e.occurred_at) - at > 14 * 86_400_000) old += 1;
+      }
+    }
+    expect(old).toBeGreaterThanOrEqual(5);
+  });
+
+  for (const [batch, expireEvery] of [
+    [250, undefined],
+    [5_000, 1],
+    [37, 1],
+  ] as const) {
+    it(`gives identical features in calls of ${batch}, the index expiring ${expireEvery === undefined ? 'every 20,000 facts' : 'after every call'}`, () => {
+      expect(features(month, batch, expireEvery)).toEqual(reference);
+    });
+  }
 });
