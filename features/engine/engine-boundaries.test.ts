@@ -88,4 +88,20 @@ describe('batch boundaries', () => {
     const [a] = expectBoundaryFree(events);
     expect(a?.values.obfuscated_listings).toBe(0);
   });
+
+  it('the same rules hold when a publication arrives after its takedown and edit', () => {
+    // Far later than the contract's lateness, but a late publication must not give a takedown
+    // 17 days after it the content, nor an edit 15 days after it its obfuscation.
+    const tl = createTimeline();
+    const published = tl.published('a', 'old', T0, LISTING);
+    const rest = [
+      tl.edited('a', 'old', T0 + 15 * D, { title: 'p\u043eup\u00e9\u0435 r3b\u043ern' }),
+      tl.takenDown('a', 'old', T0 + 17 * D),
+      tl.published('b', 'copy', T0 + 18 * D, LISTING),
+    ];
+    const inOrder = featuresUnder([published, ...rest], 4, 20_000);
+    expect(featuresUnder([...rest, published], 4, 20_000)).toEqual(inOrder);
+    expect(inOrder[0]?.values.obfuscated_listings).toBe(0);
+    expect(inOrder[1]?.values.relists_any_7d).toBe(0);
+  });
 });

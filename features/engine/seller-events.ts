@@ -63,6 +63,8 @@ export function onPublished(
   for (const edit of state.edits ?? []) {
     if (edit.idHash !== listingHash || edit.listingId !== e.listing_id) continue;
     editedFirst = true;
+    // As an edit arriving after its publication would (`onEdited`): within the retention.
+    if (edit.at - at > config.listingRetentionDays * DAY) continue;
     obfuscation = Math.max(obfuscation, edit.obfuscation);
     coded ||= edit.coded;
   }
@@ -81,6 +83,7 @@ export function onPublished(
   // A takedown of this listing that arrived first now gets its content.
   for (const t of state.takedowns ?? []) {
     if (t.listingId !== e.listing_id || t.content !== undefined) continue;
+    if (!contentUsable(at, t.at, env)) continue;
     t.content = keep(content);
     batch.takenDown.push({ state, entry: t });
     matchTakedown(state, t, config);
@@ -89,7 +92,9 @@ export function onPublished(
   // up to `maxEdits` of them.
   if (editedFirst) {
     for (const edit of state.edits ?? []) {
-      if (edit.listingId === e.listing_id) resolveEdit(edit, content);
+      if (edit.listingId === e.listing_id && contentUsable(at, edit.at, env)) {
+        resolveEdit(edit, content);
+      }
     }
   }
   return true;
