@@ -1,6 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { allocatorSettings, hasCapSysNice, heapCompaction, nodeOptions } from './environment.ts';
+import { allocatorSettings, hasCapSysNice, nodeOptions } from './environment.ts';
 
 describe('nodeOptions', () => {
   it('records NODE_OPTIONS, then the command line flags, so a report shows what ran', () => {
@@ -49,18 +48,5 @@ describe('hasCapSysNice', () => {
 
   it('says it does not know when the status has no effective set', () => {
     expect(hasCapSysNice('Name:\tnode\n')).toBeNull();
-  });
-});
-
-describe('heapCompaction', () => {
-  const path = fileURLToPath(new URL('../cli/heap-compaction.cjs', import.meta.url));
-
-  it("gives the module's answer when vigie loaded it", () => {
-    expect(heapCompaction({ [path]: { exports: { enabled: true } } })).toBe(true);
-    expect(heapCompaction({ [path]: { exports: { enabled: false } } })).toBe(false);
-  });
-
-  it('says it does not know when the process did not start through vigie', () => {
-    expect(heapCompaction({})).toBeNull();
   });
 });

@@ -1,8 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -38,12 +36,6 @@ export interface MachineInfo {
    * default is 4): chDB runs its statements there. Since the twenty-third session.
    */
   uv_threadpool_size?: number;
-  /**
-   * Whether V8 compacted the old generation at every full GC (services/cli/heap-compaction.cjs,
-   * which `vigie` loads first; off with VIGIE_HEAP_COMPACTION=0); `null` when the process did
-   * not start through `vigie`. Since the twenty-fifth session; earlier reports ran without it.
-   */
-  heap_compaction?: boolean | null;
 }
 
 /** CAP_SYS_NICE's bit in the capability sets of /proc/<pid>/status. */
@@ -117,22 +109,7 @@ export async function describeMachine(
       ? {}
       : { chdb_merge_nice: { value: chdbMergeNice, applied: await capSysNice() } }),
     ...(uvThreadpoolSize === undefined ? {} : { uv_threadpool_size: uvThreadpoolSize }),
-    heap_compaction: heapCompaction(),
   };
-}
-
-const COMPACTION_MODULE = fileURLToPath(new URL('../cli/heap-compaction.cjs', import.meta.url));
-
-/**
- * Whether this process set V8's compaction flag: the module's own answer if `vigie` loaded it
- * (looked up in the CommonJS cache, not required: requiring it here would set the flag too late
- * to describe the run), else `null`.
- */
-export function heapCompaction(
-  cache: Record<string, { exports?: unknown } | undefined> = createRequire(import.meta.url).cache,
-): boolean | null {
-  const loaded = cache[COMPACTION_MODULE]?.exports as { enabled?: unknown } | undefined;
-  return typeof loaded?.enabled === 'boolean' ? loaded.enabled : null;
 }
 
 /**

@@ -312,8 +312,6 @@ export const BenchReportSchema = z.object({
       .optional(),
     /** libuv's pool size (UV_THREADPOOL_SIZE; `vigie` sets 16): chDB's statements run there. */
     uv_threadpool_size: z.number().int().positive().optional(),
-    /** V8 compacting at every full GC (services/cli/heap-compaction.cjs); null outside `vigie`. */
-    heap_compaction: z.boolean().nullable().optional(),
   }),
   dataset: z
     .object({
