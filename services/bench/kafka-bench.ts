@@ -343,6 +343,9 @@ function memoryBreakdown(
           chdb_tracked_bytes: chdbTracked,
           chdb_parts: chdbAfter.parts,
           chdb_primary_key_bytes: chdbAfter.primaryKeyBytes,
+          chdb_merges: chdbAfter.merges,
+          chdb_merges_bytes: chdbAfter.mergesBytes,
+          chdb_cache_bytes: chdbAfter.caches,
         }
       : {}),
     recent_ids: {

@@ -71,7 +71,28 @@ export interface ChdbMemoryReading {
   /** Active MergeTree parts, and the primary-key bytes they keep in memory. */
   parts: number;
   primaryKeyBytes: number;
+  /**
+   * Background merges running at the reading, and the memory they hold (`system.merges`): work
+   * in flight, not state. Not within `tracked`: a merge can hold more than chDB's tracker counts.
+   */
+  merges: number;
+  mergesBytes: number;
+  /** chDB's caches holding bytes at the reading (`system.metrics` `…CacheBytes`), by name. */
+  caches: Record<string, number>;
 }
+
+/** The `system.metrics` cache sizes worth a look in an embedded store. */
+const CACHE_METRICS = [
+  'MarkCacheBytes',
+  'UncompressedCacheBytes',
+  'PrimaryIndexCacheBytes',
+  'IndexMarkCacheBytes',
+  'IndexUncompressedCacheBytes',
+  'PageCacheBytes',
+  'QueryCacheBytes',
+  'QueryConditionCacheBytes',
+  'CompiledExpressionCacheBytes',
+] as const;
 
 /**
  * chDB's own memory figures, through any executor on the process's session (they are
@@ -82,17 +103,33 @@ export async function readChdbMemory(
   executor: ClickHouseExecutor,
 ): Promise<ChdbMemoryReading | undefined> {
   if (executor.kind !== 'chdb') return undefined;
-  const [metric] = await executor.query<{ value: string | number }>(
-    `SELECT value FROM system.metrics WHERE metric = 'MemoryTracking'`,
+  const wanted = ['MemoryTracking', ...CACHE_METRICS];
+  const metrics = await executor.query<{ metric: string; value: string | number }>(
+    `SELECT metric, value FROM system.metrics
+      WHERE metric IN (${wanted.map((m) => `'${m}'`).join(', ')})`,
   );
+  const value = new Map(metrics.map((m) => [m.metric, Number(m.value)]));
   const [parts] = await executor.query<{ parts: string | number; pk: string | number }>(
     `SELECT count() AS parts, sum(primary_key_bytes_in_memory_allocated) AS pk
        FROM system.parts WHERE active`,
   );
+  // `system.merges`, not the Merge and MergesMutationsMemoryTracking metrics: chDB leaves the
+  // latter at 0 while merges run.
+  const [merges] = await executor.query<{ merges: string | number; bytes: string | number }>(
+    `SELECT count() AS merges, sum(memory_usage) AS bytes FROM system.merges`,
+  );
+  const caches: Record<string, number> = {};
+  for (const name of CACHE_METRICS) {
+    const bytes = value.get(name) ?? 0;
+    if (bytes > 0) caches[name] = bytes;
+  }
   return {
-    tracked: Number(metric?.value ?? 0),
+    tracked: value.get('MemoryTracking') ?? 0,
     parts: Number(parts?.parts ?? 0),
     primaryKeyBytes: Number(parts?.pk ?? 0),
+    merges: Number(merges?.merges ?? 0),
+    mergesBytes: Number(merges?.bytes ?? 0),
+    caches,
   };
 }
 

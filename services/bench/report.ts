@@ -259,6 +259,15 @@ export const MemorySectionSchema = z.object({
       /** Active MergeTree parts after the drain, and their in-memory primary keys (bytes). */
       chdb_parts: z.number().int().nonnegative().optional(),
       chdb_primary_key_bytes: z.number().nonnegative().optional(),
+      /**
+       * Background merges running at the reading, and the memory they hold (`system.merges`,
+       * not within `chdb_tracked_bytes`): work in flight, not state. Since the twenty-fifth
+       * session.
+       */
+      chdb_merges: z.number().int().nonnegative().optional(),
+      chdb_merges_bytes: z.number().optional(),
+      /** chDB's caches holding bytes at the reading (`system.metrics` `…CacheBytes`), by name. */
+      chdb_cache_bytes: z.record(z.string(), z.number()).optional(),
       /** The pipeline's recent-id cache: capacity, ids held, heap bytes (a replica measured). */
       recent_ids: z.object({
         capacity: z.number().int().nonnegative(),

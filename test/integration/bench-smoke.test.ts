@@ -85,6 +85,10 @@ describe('vigie bench (smoke, 20,000 events)', () => {
     // The allocator's free memory is measured on glibc (this project's machines), or the
     // report says why not; never silently absent.
     const b = memory.breakdown;
+    // chDB's merges in flight and its caches at the reading (embedded store).
+    expect(b?.chdb_merges).toBeGreaterThanOrEqual(0);
+    expect(b?.chdb_merges_bytes).toBeGreaterThanOrEqual(0);
+    expect(b?.chdb_cache_bytes).toBeTypeOf('object');
     if (glibcRuntime() === undefined) expect(b?.malloc_trim_unavailable).toBeTruthy();
     else {
       expect(b?.malloc_trim_unavailable).toBeUndefined();
