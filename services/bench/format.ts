@@ -81,11 +81,12 @@ export function formatBenchTable(report: BenchReport): string {
     const b = m.breakdown;
     if (b) {
       const per = (bytes: number) => n(bytes / m.sellers);
-      const chdb = b.chdb_tracked_bytes === undefined ? '' : `, chDB ${per(b.chdb_tracked_bytes)}`;
       const merging =
         b.chdb_merges === undefined || b.chdb_merges === 0
           ? ''
-          : `, chDB merges ${per(b.chdb_merges_bytes ?? 0)} (${n(b.chdb_merges)} running)`;
+          : ` (merges ${per(b.chdb_merges_bytes ?? 0)}, ${n(b.chdb_merges)} running)`;
+      const chdb =
+        b.chdb_tracked_bytes === undefined ? '' : `, chDB ${per(b.chdb_tracked_bytes)}${merging}`;
       const code = b.rss_file_bytes === undefined ? '' : `, code ${per(b.rss_file_bytes)}`;
       const free =
         b.allocator_free_bytes === undefined
@@ -93,7 +94,7 @@ export function formatBenchTable(report: BenchReport): string {
           : ` (${per(b.allocator_free_bytes)} free in malloc)`;
       rows.push([
         '  of which, B/seller',
-        `V8 pages ${per(b.heap_total_bytes)}${chdb}${merging}, external ${per(b.external_bytes)}, ` +
+        `V8 pages ${per(b.heap_total_bytes)}${chdb}, external ${per(b.external_bytes)}, ` +
           `other ${per(b.other_bytes)}${free}${code}`,
         `recent-id cache ${n(b.recent_ids.heap_bytes / 2 ** 20)} MiB of the heap`,
         '',

@@ -261,8 +261,8 @@ export const MemorySectionSchema = z.object({
       chdb_primary_key_bytes: z.number().nonnegative().optional(),
       /**
        * Background merges running at the reading, and the memory they hold (`system.merges`,
-       * not within `chdb_tracked_bytes`): work in flight, not state. Since the twenty-fifth
-       * session.
+       * usually counted in `chdb_tracked_bytes` too): work in flight, not state. Since the
+       * twenty-fifth session.
        */
       chdb_merges: z.number().int().nonnegative().optional(),
       chdb_merges_bytes: z.number().optional(),
