@@ -395,3 +395,39 @@ describe('in-memory cross-seller index: identifiers', () => {
     ]);
   });
 });
+
+describe('in-memory cross-seller index: search work', () => {
+  it('counts the probes, bucket entries and candidates of each search', () => {
+    const index = createInMemoryCrossSellerIndex({ publishedSearchHours: 24 });
+    const zero = { probes: 0, bandEntries: 0, candidates: 0 };
+    expect(index.searchStats()).toMatchObject({ taken: zero, recent: zero });
+    // Three copies of one content and one other content, published after the original.
+    index.record(
+      facts({
+        published: [
+          fp('b', 'c1', T0 + D, 7),
+          fp('c', 'c2', T0 + D, 7),
+          fp('d', 'c3', T0 + D, 7),
+          fp('e', 'other', T0 + D, 50),
+        ],
+      }),
+    );
+    const lookups = index.answer(
+      request({ takedowns: [fp('a', 'orig', T0 + D - 1, 7)], imageNearFraction: 0.2 }),
+    );
+    expect(lookups.published.map((f) => f.listingId).sort()).toEqual(['c1', 'c2', 'c3']);
+    const { recent, taken } = index.searchStats();
+    // One takedown probed the recent publications: the three copies share every band with it.
+    expect(recent.probes).toBe(1);
+    expect(recent.candidates).toBe(3);
+    expect(recent.bandEntries).toBeGreaterThanOrEqual(3 * 32);
+    expect(taken).toEqual(zero);
+    // A publication probes the taken-down listings, now holding the takedown.
+    index.record(facts({ takenDown: [fp('a', 'orig', T0 + D - 1, 7)] }));
+    index.answer(request({ newListings: [fp('f', 'new', T0 + D + 1_000, 50)] }));
+    const after = index.searchStats();
+    expect(after.taken.probes).toBe(1);
+    expect(after.taken.candidates).toBe(0);
+    expect(after.recent).toEqual(recent);
+  });
+});

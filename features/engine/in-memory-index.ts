@@ -104,6 +104,19 @@ const toFingerprint = (s: Stored): ListingFingerprint => {
 const IMAGES_PER_LISTING = 3;
 
 /**
+ * What searches did, summed over every segment they probed (for benchmarks): text probes, the
+ * band-bucket entries they met (the work that grows with how many similar listings are held),
+ * and the entries met in `MIN_SHARED_BANDS` bands or more (handed on to be verified).
+ */
+export interface SearchWork {
+  probes: number;
+  bandEntries: number;
+  candidates: number;
+}
+
+const newSearchWork = (): SearchWork => ({ probes: 0, bandEntries: 0, candidates: 0 });
+
+/**
  * A searchable population of fingerprints (by LSH band and image), append-only: removal is
  * `createSegmentedSearch`'s, by segments. Entries are numbered; band buckets are typed-array
  * multimaps.
@@ -114,7 +127,12 @@ const IMAGES_PER_LISTING = 3;
  * two by chance (listings of the same product) are neither collected nor handed on: with a
  * million events of state they were most of the engine's time.
  */
-function createSearch(bands: number, nearFraction: number, capacity = 16) {
+function createSearch(
+  bands: number,
+  nearFraction: number,
+  capacity = 16,
+  work: SearchWork = newSearchWork(),
+) {
   const entries: Stored[] = [];
   const byBand = Array.from({ length: bands }, () => new IntMultimap(capacity));
   // The matcher counts image hashes: sized for a few per listing, so that a full segment does
@@ -164,6 +182,7 @@ function createSearch(bands: number, nearFraction: number, capacity = 16) {
         for (let b = 0; b < bands; b += 1) {
           const band = byBand[b] as IntMultimap;
           const count = band.get(at[b] as number);
+          work.bandEntries += count;
           for (let k = 0; k < count; k += 1) {
             const e = band.found[k] as number;
             if (reached[e] !== probe) {
@@ -177,6 +196,8 @@ function createSearch(bands: number, nearFraction: number, capacity = 16) {
             }
           }
         }
+        work.probes += 1;
+        work.candidates += hit.length;
         // Counts are final once every band is probed.
         for (const e of hit) {
           found.bands.push(shared[e] as number);
@@ -230,6 +251,7 @@ function createSegmentedSearch(
   segmentSize: number,
   /** Entries expected in the first segment (it grows past them up to `segmentSize`). */
   firstCapacity = segmentSize,
+  work: SearchWork = newSearchWork(),
 ) {
   let segments: Segment[] = [];
   const removed = new Set<Stored>();
@@ -319,6 +341,7 @@ function createSegmentedSearch(
             segments.length === 0
               ? Math.min(segmentSize, Math.max(16, firstCapacity))
               : segmentSize,
+            work,
           ),
           entries: [],
           maxAt: -Infinity,
@@ -731,8 +754,12 @@ const PUBLISHED_SEGMENT = 4096;
 
 /** The in-memory index, with what its searches cost so far (for benchmarks). */
 export interface InMemoryCrossSellerIndex extends CrossSellerIndex {
-  /** Publications indexed in the search over recent publications so far. */
-  searchStats(): { indexed: number };
+  /**
+   * Publications indexed in the search over recent publications so far, and the work of the
+   * searches over taken-down listings (`taken`, probed by publications) and over recent
+   * publications (`recent`, probed by takedowns), summed since the index was made.
+   */
+  searchStats(): { indexed: number; taken: SearchWork; recent: SearchWork };
 }
 
 /**
@@ -776,7 +803,13 @@ export function createInMemoryCrossSellerIndex(
   const published = new PublishedFingerprints();
   // Search structures (filled with the image near fraction of the first request).
   let nearFraction = Number.NaN;
-  let takenSearch = createSegmentedSearch(bands, 0.12, takenSegment);
+  /** Work of the searches over taken-down listings and over recent publications. */
+  const takenWork = newSearchWork();
+  const recentWork = newSearchWork();
+  /** A search of full-size segments from the start, adding to `work`. */
+  const segmented = (fraction: number, size: number, work: SearchWork) =>
+    createSegmentedSearch(bands, fraction, size, size, work);
+  let takenSearch = segmented(0.12, takenSegment, takenWork);
   /** Recent publications (slab entries) in arrival order: searched only for takedowns after them. */
   let recent: number[] = [];
   /**
@@ -787,7 +820,7 @@ export function createInMemoryCrossSellerIndex(
    * once: a stall of up to a second.) Requests for takedowns in the last minutes pass by its
    * older segments (`SegmentedSearch.search`'s `from`).
    */
-  let recentSearch = createSegmentedSearch(bands, 0.12, PUBLISHED_SEGMENT);
+  let recentSearch = segmented(0.12, PUBLISHED_SEGMENT, recentWork);
   /** Per `recent` entry (same positions), its entry in `recentSearch`. */
   let recentStored: Stored[] = [];
   /** Publications indexed in `recentSearch` so far (for benchmarks). */
@@ -857,14 +890,18 @@ export function createInMemoryCrossSellerIndex(
 
   /** The searches made again from what they hold, for another image near fraction. */
   const remakeSearches = (): void => {
-    takenSearch = createSegmentedSearch(bands, nearFraction, takenSegment);
+    takenSearch = segmented(nearFraction, takenSegment, takenWork);
     for (const s of takenDown.values()) takenSearch.add(s);
-    recentSearch = createSegmentedSearch(bands, nearFraction, PUBLISHED_SEGMENT);
+    recentSearch = segmented(nearFraction, PUBLISHED_SEGMENT, recentWork);
     for (const s of recentStored) recentSearch.add(s);
   };
 
   return {
-    searchStats: () => ({ indexed: recentIndexed }),
+    searchStats: () => ({
+      indexed: recentIndexed,
+      taken: { ...takenWork },
+      recent: { ...recentWork },
+    }),
     record(facts: CrossSellerFacts) {
       for (const x of facts.identifiers) {
         const hash = x.hash.toLowerCase();

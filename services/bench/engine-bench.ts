@@ -23,6 +23,10 @@
  * `seller_state_bytes_per_seller`: what forgetting every seller frees),
  * and digests of every seller's features and of the rows: equal digests before and after a
  * change mean equal outputs. CPU time is noisy on a shared machine: compare minima of runs.
+ * Per fifth of the input (in event time, as simulated): the engine's CPU per event, and the
+ * cross-seller searches' work per event (`SearchWork` of features/engine/in-memory-index.ts:
+ * segment probes, band-bucket entries met, candidates handed on), which unlike CPU time does
+ * not depend on the machine's hour.
  *
  * `--then N` continues as `vigie bench`'s latency run does after its drain: N events of new
  * sellers (the next seed, the same 30 days, so dated before the drained ones), applied in
@@ -211,6 +215,14 @@ async function main(): Promise<void> {
   const rowsHash = createHash('sha256');
   let events = 0;
   let engineCpu = 0;
+  /** Engine CPU and events per fifth of the input (by line): does the cost grow with state? */
+  const fifths = Array.from({ length: 5 }, () => ({
+    cpu: 0,
+    events: 0,
+    bandEntries: 0,
+    candidates: 0,
+    probes: 0,
+  }));
   let rowsCpu = 0;
   let decodeCpu = 0;
   let rowCount = 0;
@@ -234,6 +246,7 @@ async function main(): Promise<void> {
     );
     const t2 = cpuMs();
     const changed = new Set<string>();
+    const workBefore = index.searchStats();
     for (let i = 0; i < batch.length; i += options.slice) {
       for (const id of engine.apply(batch.slice(i, i + options.slice))) changed.add(id);
     }
@@ -260,6 +273,15 @@ async function main(): Promise<void> {
     decodeCpu += t1 - t0;
     rowsCpu += t2 - t1;
     engineCpu += t3 - t2;
+    const workAfter = index.searchStats();
+    const fifth = fifths[Math.min(4, Math.floor((5 * start) / lines.length))] as (typeof fifths)[0];
+    fifth.cpu += t3 - t2;
+    fifth.events += batch.length;
+    for (const kind of ['taken', 'recent'] as const) {
+      fifth.probes += workAfter[kind].probes - workBefore[kind].probes;
+      fifth.bandEntries += workAfter[kind].bandEntries - workBefore[kind].bandEntries;
+      fifth.candidates += workAfter[kind].candidates - workBefore[kind].candidates;
+    }
     events += batch.length;
   }
   const heapAfter = heapUsed();
@@ -293,6 +315,14 @@ async function main(): Promise<void> {
     node: process.version,
     engine_cpu_s: +(engineCpu / 1000).toFixed(2),
     engine_events_per_cpu_s: Math.round(events / (engineCpu / 1000)),
+    engine_us_per_event_by_fifth: fifths.map((f) => +((1000 * f.cpu) / f.events).toFixed(1)),
+    // The cross-seller searches' work per event, by fifth (see `SearchWork`): bucket entries
+    // met and candidates handed on, which grow with the similar listings held, not with time.
+    search_band_entries_per_event_by_fifth: fifths.map(
+      (f) => +(f.bandEntries / f.events).toFixed(1),
+    ),
+    search_candidates_per_event_by_fifth: fifths.map((f) => +(f.candidates / f.events).toFixed(2)),
+    search_probes_per_event_by_fifth: fifths.map((f) => +(f.probes / f.events).toFixed(2)),
     ...(rowsOf !== undefined
       ? {
           rows: rowCount,
