@@ -163,6 +163,7 @@ export function createLocalService(options: LocalServiceOptions): LocalService {
           onChangedAwaitsStored: true,
           batchSize: options.pipeline.VIGIE_BATCH_SIZE,
           snapshotSlice: options.pipeline.VIGIE_SNAPSHOT_SLICE,
+          priorityChunk: options.pipeline.VIGIE_PRIORITY_CHUNK,
           recentIdCapacity: options.pipeline.VIGIE_RECENT_IDS,
         });
         if (options.pipeline.VIGIE_REBUILD === 'full') await pipeline.rebuild();

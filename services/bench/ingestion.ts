@@ -108,6 +108,7 @@ export async function openBenchIngestion(options: OpenIngestionOptions): Promise
       onChangedAwaitsStored: true,
       batchSize: config.VIGIE_BATCH_SIZE,
       snapshotSlice: config.VIGIE_SNAPSHOT_SLICE,
+      priorityChunk: config.VIGIE_PRIORITY_CHUNK,
       recentIdCapacity: config.VIGIE_RECENT_IDS,
     });
     const timed = createTimedPipeline(pipeline);

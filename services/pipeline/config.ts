@@ -14,6 +14,12 @@ export const PipelineEnvSchema = BaseEnvSchema.extend({
    * (~0.1 s of CPU) for the lock and for its I/O completions (docs/ingestion.md). Default 1,000.
    */
   VIGIE_SNAPSHOT_SLICE: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
+  /**
+   * Most events in a main-lane chunk started while a priority batch is in hand (at most
+   * VIGIE_BATCH_SIZE): a notice then waits for chunks this size, not VIGIE_BATCH_SIZE, and the
+   * smaller statements cost only while notices are in hand (docs/ingestion.md). Default 1,000.
+   */
+  VIGIE_PRIORITY_CHUNK: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   /** Event ids remembered as done, the first dedup check. Default 50,000. */
   VIGIE_RECENT_IDS: z.coerce.number().int().min(0).max(50_000_000).default(50_000),
   /**

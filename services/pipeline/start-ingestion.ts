@@ -112,6 +112,7 @@ export function createIngestion(options: StartIngestionOptions): Ingestion {
         onChangedAwaitsStored: flags?.awaitsStored ?? false,
         batchSize: config.VIGIE_BATCH_SIZE,
         snapshotSlice: config.VIGIE_SNAPSHOT_SLICE,
+        priorityChunk: config.VIGIE_PRIORITY_CHUNK,
         recentIdCapacity: config.VIGIE_RECENT_IDS,
         hooks: crashHooks(config.VIGIE_TEST_CRASH_AFTER_STORE),
       });
