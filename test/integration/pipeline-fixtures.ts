@@ -5,6 +5,10 @@ import { FEATURE_COLUMNS } from '../../features/store/tables/feature-columns.ts'
 import type { SellerFeaturesRow } from '../../features/store/tables/seller-features.ts';
 import type { AcceptedEvent, FeatureStage } from '../../services/pipeline/index.ts';
 import { mulberry32 } from '../../features/prng.ts';
+import type { Logger } from 'pino';
+import { createStore } from '../../features/store/writer.ts';
+import { createPipelineStore } from '../../services/pipeline/store-adapter.ts';
+import type { ClickHouseBackend } from '../helpers/clickhouse.ts';
 
 const CATEGORIES = [
   'STATEMENT_CATEGORY_SCAMS_AND_FRAUD',
@@ -191,4 +195,16 @@ export function createCountingStage(): FeatureStage<SellerFeaturesRow> & { appli
     },
   };
   return stage;
+}
+
+/** A migrated database of its own on `backend`, and the pipeline's store adapter over it. */
+export async function migratedPipelineStore(
+  backend: ClickHouseBackend,
+  database: string,
+  logger: Logger,
+) {
+  const executor = await backend.executor(database);
+  const tables = createStore({ executor, logger });
+  await tables.migrate();
+  return { executor, store: createPipelineStore({ store: tables, logger }) };
 }

@@ -1,11 +1,14 @@
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createStore } from '../../features/store/writer.ts';
 import { createPipeline, type BatchResult } from '../../services/pipeline/index.ts';
-import { createPipelineStore } from '../../services/pipeline/store-adapter.ts';
 import { createLogDeadLetterSink } from '../../streams/dead-letter/index.ts';
 import { chdbBackend } from '../helpers/clickhouse.ts';
-import { createCountingStage, fileRecords, makeEvents } from './pipeline-fixtures.ts';
+import {
+  createCountingStage,
+  fileRecords,
+  makeEvents,
+  migratedPipelineStore,
+} from './pipeline-fixtures.ts';
 
 /**
  * While a priority batch is in hand, the main lane starts its chunks at `priorityChunk` events
@@ -17,16 +20,9 @@ const backend = chdbBackend();
 
 afterAll(() => backend.cleanup());
 
-async function migratedStore(database: string) {
-  const executor = await backend.executor(database);
-  const tables = createStore({ executor, logger });
-  await tables.migrate();
-  return { executor, store: createPipelineStore({ store: tables, logger }) };
-}
-
 /** A main run of 1,200 events in chunks of 50; a notice comes while its first chunk is applied. */
 async function mainRunWithNotice(database: string, priorityChunk: number) {
-  const { executor, store } = await migratedStore(database);
+  const { executor, store } = await migratedPipelineStore(backend, database, logger);
   const log: string[] = [];
   const counting = createCountingStage();
   let priorityRun: Promise<BatchResult> | undefined;

@@ -1,11 +1,14 @@
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createStore } from '../../features/store/writer.ts';
 import { createPipeline, type BatchResult } from '../../services/pipeline/index.ts';
-import { createPipelineStore } from '../../services/pipeline/store-adapter.ts';
 import { createLogDeadLetterSink } from '../../streams/dead-letter/index.ts';
 import { chdbBackend } from '../helpers/clickhouse.ts';
-import { createCountingStage, fileRecords, makeEvents } from './pipeline-fixtures.ts';
+import {
+  createCountingStage,
+  fileRecords,
+  makeEvents,
+  migratedPipelineStore,
+} from './pipeline-fixtures.ts';
 
 /**
  * A run builds its snapshots a slice of sellers per hold of the lane lock, with a turn of the
@@ -18,17 +21,9 @@ const backend = chdbBackend();
 
 afterAll(() => backend.cleanup());
 
-/** A migrated chDB database of its own, and the pipeline's store adapter over it. */
-async function migratedStore(database: string) {
-  const executor = await backend.executor(database);
-  const tables = createStore({ executor, logger });
-  await tables.migrate();
-  return { executor, store: createPipelineStore({ store: tables, logger }) };
-}
-
 describe('a large run’s snapshots, against a priority batch', () => {
   it('are built in chunk-sized slices, and a priority batch is applied between two', async () => {
-    const { executor, store } = await migratedStore('snapshot_slices');
+    const { executor, store } = await migratedPipelineStore(backend, 'snapshot_slices', logger);
 
     const log: string[] = [];
     const counting = createCountingStage();
@@ -89,7 +84,7 @@ describe('a large run’s snapshots, against a priority batch', () => {
   });
 
   it('builds a run’s snapshots in slices, with a turn of the event loop between two', async () => {
-    const { executor, store } = await migratedStore('snapshot_turns');
+    const { executor, store } = await migratedPipelineStore(backend, 'snapshot_turns', logger);
 
     const log: string[] = [];
     const counting = createCountingStage();
